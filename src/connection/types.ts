@@ -1,0 +1,76 @@
+/**
+ * The transport contract every connection (local, ssh) implements.
+ *
+ * Designed for one long-lived shell per host: `exec` may be called many times concurrently;
+ * the implementation writes commands to its shell in call order and answers each when its end
+ * marker arrives, so several read-only checks can be in flight without waiting for each other.
+ */
+
+/** How to gain privileges for a command (Ansible's become). */
+export interface BecomeSpec {
+  method: 'sudo' | 'su';
+  /** Target user, default root. */
+  user: string;
+  /** Password for sudo/su, asked once by the CLI (-K) and reused for every host. */
+  password?: string;
+  /** Extra flags for the become method (ansible_become_flags). */
+  flags?: string;
+}
+
+export interface ExecOptions {
+  /** Data written to the command's standard input. */
+  stdin?: string | Buffer;
+  /** Fail with CommandTimeoutError after this many milliseconds (the host stays usable). */
+  timeoutMs?: number;
+  /** Environment variables set for this command only. */
+  env?: Record<string, string>;
+  /** Working directory for this command. */
+  cwd?: string;
+  /** Run with privileges. `false` or absent: as the connection user. */
+  become?: BecomeSpec | false;
+}
+
+export interface ExecResult {
+  /** Exit status (128+N when killed by signal N). */
+  rc: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ConnectionOptions {
+  /** Inventory hostname (for messages). */
+  host: string;
+  /** Address to connect to (ansible_host), defaults to host. */
+  address?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  privateKeyFile?: string;
+  /** Connect timeout in seconds (-T). */
+  timeout?: number;
+  /** Everything else the inventory said about this host (ansible_* connection vars). */
+  vars?: Record<string, unknown>;
+}
+
+/**
+ * A connection to one host. Implementations: `local` (a long-lived local shell) and `ssh`.
+ * All methods may reject with ConnectionError (host unreachable or dropped) and
+ * CommandTimeoutError (exec took longer than its timeout).
+ */
+export interface Connection {
+  /** 'local', 'ssh', ... */
+  readonly kind: string;
+  /** Inventory hostname. */
+  readonly host: string;
+  /** Open the transport. Idempotent. */
+  connect(): Promise<void>;
+  /** Run a POSIX shell command line. Never rejects on a non-zero exit status. */
+  exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
+  /** Read a whole file as bytes, or null when it does not exist. */
+  get(path: string, opts?: { become?: BecomeSpec | false }): Promise<Buffer | null>;
+  /** Close everything. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Builds a connection for a host from its variables. */
+export type ConnectionFactory = (opts: ConnectionOptions) => Connection;
