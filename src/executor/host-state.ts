@@ -1,0 +1,32 @@
+/**
+ * What the executor knows about one host during a run: its runtime variables (registered
+ * results, set_fact), facts, failure state and notified handlers. Lives for the whole run so
+ * later plays (and other hosts through `hostvars`) see what earlier tasks produced.
+ */
+import type { HostStats } from '../events/types.js';
+
+export class HostState {
+  readonly name: string;
+  /** Registered results and set_fact values (precedence above play and task vars). */
+  readonly runtimeVars: Record<string, unknown> = {};
+  /** Gathered facts, unprefixed (ansible_facts.distribution). */
+  facts: Record<string, unknown> = {};
+  factsGathered = false;
+  /** Failed and not rescued: takes no further part in the play, nor in later plays. */
+  failed = false;
+  unreachable = false;
+  /** meta: end_host, or end_play for this host. */
+  ended = false;
+  /** Handlers notified on this host, by handler index in the play. */
+  readonly notified = new Set<number>();
+  readonly stats: HostStats = { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  /** Still runs tasks. */
+  get active(): boolean {
+    return !this.failed && !this.unreachable && !this.ended;
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * Walks a task list with Ansible's linear strategy: each task runs on every active host of the
+ * batch in parallel (bounded by --forks), then the next task. Blocks, rescue/always, includes,
+ * meta tasks and handlers live here; a single task on a single host is task-runner's job.
+ */
+import { resolve } from 'node:path';
+import type { BlockNode, IncludeNode, MetaNode, Node, TaskNode } from '../playbook/model.js';
+import type { TaskInfo, TaskResult } from '../events/types.js';
+import type { HostState } from './host-state.js';
+import type { Runtime, PlayContext } from './runtime.js';
+import { isAborted } from './runtime.js';
+import { inherit, type Inherited } from './inherit.js';
+import { runTaskOnHost } from './task-runner.js';
+import { tagsSelected } from './tags.js';
+import { allTrue, renderBool, renderString } from './render-keywords.js';
+import { renderValue } from '../template/index.js';
+import { loadTaskFile } from '../playbook/index.js';
+import { errorMessage } from '../errors.js';
+import { countResult } from './stats.js';
+
+export class NodeRunner {
+  constructor(private readonly rt: Runtime, private readonly pc: PlayContext) {}
+
+  /** Run nodes in order on the hosts that are still active. */
+  async runNodes(nodes: Node[], hosts: HostState[], inh: Inherited): Promise<void> {
+    for (const node of nodes) {
+      if (this.pc.ended || isAborted(this.rt)) return;
+      const active = hosts.filter((h) => h.active);
+      if (!active.length) return;
+      switch (node.kind) {
+        case 'task': await this.runTask(node, active, inh); break;
+        case 'block': await this.runBlock(node, active, inh); break;
+        case 'include': await this.runInclude(node, active, inh); break;
+        case 'meta': await this.runMeta(node, active, inh); break;
+      }
+    }
+  }
+
+  private async runBlock(b: BlockNode, hosts: HostState[], inh: Inherited): Promise<void> {
+    const inner = inherit(inh, b);
+    await this.runNodes(b.block, hosts, inner);
+    const failedHere = hosts.filter((h) => h.failed && !h.unreachable);
+    if (b.rescue.length && failedHere.length && !this.pc.ended) {
+      for (const h of failedHere) h.failed = false;
+      await this.runNodes(b.rescue, failedHere, inner);
+      for (const h of failedHere) {
+        if (!h.failed && !h.unreachable) {
+          h.stats.failed = Math.max(0, h.stats.failed - 1);
+          h.stats.rescued++;
+        }
+      }
+    }
+    if (b.always.length && !this.pc.ended) {
+      // Hosts that failed in the block still run `always`, and stay failed afterwards.
+      const still = hosts.filter((h) => !h.unreachable && !h.ended);
+      const wasFailed = new Set(still.filter((h) => h.failed));
+      for (const h of wasFailed) h.failed = false;
+      await this.runNodes(b.always, still, inner);
+      for (const h of wasFailed) h.failed = true;
+    }
+  }
+
+  private taskInfo(task: TaskNode | IncludeNode | MetaNode, eff: Inherited, handler = false): TaskInfo {
+    const action = task.kind === 'task' ? task.action : task.kind === 'include' ? 'include_tasks' : 'meta';
+    const info: TaskInfo = { name: task.name ?? action, action, location: task.location, tags: eff.tags };
+    if (handler) info.handler = true;
+    if (eff.runOnce !== undefined && eff.runOnce !== false) info.runOnce = true;
+    return info;
+  }
+
+  /** Tag selection and --start-at-task: should this task run at all? */
+  private selected(name: string | undefined, eff: Inherited, handler: boolean): boolean {
+    if (!handler && !tagsSelected(eff.tags, this.rt.tags.only, this.rt.tags.skip)) return false;
+    const sa = this.rt.startAt;
+    if (sa && !sa.found && !handler) {
+      if (name === undefined || !matchesName(name, sa.name)) return false;
+      sa.found = true;
+    }
+    return true;
+  }
+
+  async runTask(task: TaskNode, hosts: HostState[], inh: Inherited, handler = false): Promise<void> {
+    const { rt, pc } = this;
+    const eff = inherit(inh, task, { withWhen: false, withVars: false });
+    if (!this.selected(task.name, eff, handler)) return;
+    const active = hosts.filter((h) => h.active);
+    if (!active.length) return;
+    const info = this.taskInfo(task, eff, handler);
+    rt.events.emit('task:start', { play: pc.info, task: info, hosts: active.map((h) => h.name) });
+
+    const runOnce = eff.runOnce !== undefined && renderBool(eff.runOnce, rt.vars.taskScope(active[0]!.name, pc.scope, eff.varsLayers, eff.params), task.location);
+    const targets = runOnce ? [active[0]!] : active;
+    const before = runOnce ? { ...active[0]!.runtimeVars } : undefined;
+    const results = await Promise.all(
+      targets.map((host) => rt.limit(() => runTaskOnHost({ rt, pc, task, info, inherited: inh, host }))),
+    );
+    if (runOnce && before) shareRunOnce(active[0]!, active.slice(1), before);
+
+    for (let i = 0; i < results.length; i++) this.settle(targets[i]!, results[i]!, info, task, eff);
+    rt.records.push({ play: pc.info, task: info, results });
+    rt.events.emit('task:end', { play: pc.info, task: info });
+    // any_errors_fatal: one failure ends the play for every host once the task is done.
+    if (eff.anyErrorsFatal && results.some((r) => (r.status === 'failed' || r.status === 'unreachable') && !r.ignored)) pc.ended = true;
+  }
+
+  /** Count, emit, and apply a result's consequences (failure, notify). */
+  private settle(host: HostState, r: TaskResult, info: TaskInfo, task: TaskNode, _eff?: Inherited): void {
+    countResult(host.stats, r);
+    this.rt.events.emit('host:result', { play: this.pc.info, task: info, result: r });
+    if (r.status === 'failed' && !r.ignored) host.failed = true;
+    if (r.status === 'unreachable' && !r.ignored) host.unreachable = true;
+    if (r.changed && task.notify.length) this.notify(host, task.notify);
+  }
+
+  private notify(host: HostState, names: string[]): void {
+    for (const name of names) {
+      this.pc.handlers.forEach((h, i) => {
+        if (h.name === name || h.listen.includes(name)) host.notified.add(i);
+      });
+    }
+  }
+
+  /** Run notified handlers in definition order (meta: flush_handlers and the end of each section). */
+  async flushHandlers(hosts: HostState[], inh: Inherited): Promise<void> {
+    const force = this.pc.play.forceHandlers === true;
+    for (let i = 0; i < this.pc.handlers.length; i++) {
+      if (this.pc.ended || isAborted(this.rt)) return;
+      const notified = hosts.filter((h) => h.notified.has(i) && (h.active || (force && h.failed && !h.unreachable)));
+      for (const h of hosts) h.notified.delete(i);
+      if (!notified.length) continue;
+      const forced = notified.filter((h) => !h.active);
+      for (const h of forced) h.failed = false;
+      await this.runTask(this.pc.handlers[i]!, notified, inh, true);
+      for (const h of forced) if (!h.failed) h.failed = true;
+    }
+  }
+
+  private async runInclude(node: IncludeNode, hosts: HostState[], inh: Inherited): Promise<void> {
+    const { rt, pc } = this;
+    const eff = inherit(inh, node, { withWhen: false, withVars: false });
+    if (!this.selected(undefined, eff, false)) return;
+    const info = this.taskInfo(node, eff);
+    rt.events.emit('task:start', { play: pc.info, task: info, hosts: hosts.map((h) => h.name) });
+    // Each host resolves its own file and items; hosts that agree run the tasks together.
+    const groups = new Map<string, { file: string; params: Record<string, unknown>; hosts: HostState[] }>();
+    const results: TaskResult[] = [];
+    for (const host of hosts) {
+      const started = performance.now();
+      const scope = rt.vars.taskScope(host.name, pc.scope, [...eff.varsLayers, ...(node.vars ? [node.vars] : [])], eff.params);
+      try {
+        if (!allTrue([...inh.when, ...node.when], scope, node.location)) {
+          const r: TaskResult = { host: host.name, status: 'skipped', changed: false, data: {}, skipReason: 'Conditional result was False', durationMs: 0 };
+          results.push(r);
+          this.settle(host, r, info, dummyTask(node), eff);
+          continue;
+        }
+        const items = node.loop === undefined ? [undefined] : renderValue(node.loop, scope, { location: node.location });
+        if (!Array.isArray(items)) throw new Error(`Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(items)}`);
+        const loopVar = node.loopControl?.loopVar ?? 'item';
+        for (const item of items) {
+          const itemScope = node.loop === undefined ? scope : { ...scope, [loopVar]: item };
+          const file = resolve(node.baseDir, renderString(node.file, itemScope, node.location));
+          const params: Record<string, unknown> = { ...(eff.params ?? {}) };
+          if (node.vars) Object.assign(params, renderValue(node.vars, itemScope, { location: node.location }) as Record<string, unknown>);
+          if (node.loop !== undefined) params[loopVar] = item;
+          const key = JSON.stringify([file, params]);
+          let g = groups.get(key);
+          if (!g) groups.set(key, (g = { file, params, hosts: [] }));
+          g.hosts.push(host);
+        }
+      } catch (e) {
+        const r: TaskResult = { host: host.name, status: 'failed', changed: false, data: {}, msg: errorMessage(e), durationMs: performance.now() - started };
+        results.push(r);
+        this.settle(host, r, info, dummyTask(node), eff);
+      }
+    }
+    for (const g of groups.values()) {
+      for (const h of g.hosts) {
+        const r: TaskResult = { host: h.name, status: 'ok', changed: false, data: { include: g.file }, msg: `included: ${g.file}`, durationMs: 0 };
+        results.push(r);
+        rt.events.emit('host:result', { play: pc.info, task: info, result: r });
+      }
+    }
+    rt.records.push({ play: pc.info, task: info, results });
+    rt.events.emit('task:end', { play: pc.info, task: info });
+    for (const g of groups.values()) {
+      let nodes: Node[];
+      try {
+        nodes = await loadTaskFile(g.file, { registry: rt.registry });
+      } catch (e) {
+        for (const h of g.hosts) {
+          const r: TaskResult = { host: h.name, status: 'failed', changed: false, data: {}, msg: errorMessage(e), durationMs: 0 };
+          this.settle(h, r, info, dummyTask(node), eff);
+        }
+        continue;
+      }
+      const childInh: Inherited = { ...inherit(inh, node), params: g.params };
+      childInh.when = inh.when; // the include's own `when` was evaluated above
+      await this.runNodes(nodes, g.hosts, childInh);
+    }
+  }
+
+  private async runMeta(node: MetaNode, hosts: HostState[], inh: Inherited): Promise<void> {
+    const eff = inherit(inh, node);
+    if (!this.selected(node.name, eff, false) && node.action !== 'flush_handlers') return;
+    const applies = (h: HostState): boolean =>
+      allTrue(eff.when, this.rt.vars.taskScope(h.name, this.pc.scope, eff.varsLayers, eff.params), node.location);
+    switch (node.action) {
+      case 'flush_handlers': await this.flushHandlers(hosts, inh); break;
+      case 'end_play': if (hosts.some(applies)) this.pc.ended = true; break;
+      case 'end_host': for (const h of hosts) if (applies(h)) h.ended = true; break;
+      case 'end_batch': if (hosts.some(applies)) for (const h of hosts) h.ended = true; break;
+      case 'clear_facts': for (const h of hosts) if (applies(h)) { h.facts = {}; h.factsGathered = false; } break;
+      case 'clear_host_errors': for (const h of this.rt.hosts.values()) if (h.failed) h.failed = false; break;
+      case 'reset_connection': for (const h of hosts) this.rt.pool.forget(h.name); break;
+      default: break;
+    }
+  }
+}
+
+/** Copy what a run_once task registered or set on its host to the other hosts of the batch. */
+function shareRunOnce(from: HostState, to: HostState[], before: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(from.runtimeVars)) {
+    if (before[k] !== v) for (const h of to) h.runtimeVars[k] = v;
+  }
+}
+
+function matchesName(name: string, wanted: string): boolean {
+  if (name === wanted) return true;
+  // Ansible also accepts a glob.
+  const re = new RegExp('^' + wanted.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+  return re.test(name);
+}
+
+function dummyTask(node: IncludeNode): TaskNode {
+  return { kind: 'task', action: 'include_tasks', args: {}, location: node.location, notify: [], listen: [], tags: [], when: [] };
+}
+

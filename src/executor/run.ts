@@ -1,0 +1,113 @@
+/**
+ * `run()`: load and validate everything first (an input error touches no host), then run the
+ * plays in order and return per-host stats and per-task results.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import pLimit from 'p-limit';
+import type { RunOptions, RunResult } from './types.js';
+import type { Runtime } from './runtime.js';
+import { RunEventBus } from '../events/bus.js';
+import { HostState } from './host-state.js';
+import { VariableManager } from './variables.js';
+import { ConnectionPool } from './connection-pool.js';
+import { runPlay } from './play-runner.js';
+import { buildRegistry } from '../module-api/loader.js';
+import { loadInventory, selectHosts } from '../inventory/index.js';
+import { loadPlaybook, validatePlaybook } from '../playbook/index.js';
+import { OMIT } from '../template/index.js';
+import { OptionsError } from '../errors.js';
+import type { HostStats } from '../events/types.js';
+
+/** Default forks: high enough that 50 hosts run a task together. */
+export const DEFAULT_FORKS = 50;
+
+/**
+ * Run a playbook.
+ *
+ * @example
+ * ```ts
+ * import { run } from 'k8splay';
+ * const result = await run({ playbook: 'playbooks/cluster.yml', inventory: ['inventory/lab.ini'], check: true });
+ * console.log(result.exitCode, result.stats);
+ * ```
+ * Rejects with an InputError (inventory, playbook or module argument problems) before any
+ * host is touched; host failures are reported in the result, never thrown.
+ */
+export async function run(opts: RunOptions): Promise<RunResult> {
+  const started = performance.now();
+  const cwd = opts.cwd ?? process.cwd();
+  const events = opts.events ?? new RunEventBus();
+  const playbookPath = resolve(cwd, opts.playbook);
+  const playbookDir = dirname(playbookPath);
+  if (opts.forks !== undefined && (!Number.isInteger(opts.forks) || opts.forks < 1)) {
+    throw new OptionsError(`forks must be a positive integer, got ${opts.forks}`);
+  }
+
+  // Imported when needed: built-in modules import the public API, which exports run().
+  const { builtinModules } = await import('../../modules/index.js');
+  const registry = await buildRegistry({
+    builtins: builtinModules, playbookDir, plugins: opts.plugins, modules: opts.modules, cwd,
+  });
+  const inventory = await loadInventory((opts.inventory ?? []).map((i) => (i.includes(',') && !i.includes('/') ? i : resolve(cwd, i))), { playbookDir });
+  const playbook = await loadPlaybook(playbookPath, { registry });
+  validatePlaybook(playbook, registry);
+  const limitHosts = opts.limit ? await resolveLimit(opts.limit, inventory, cwd) : undefined;
+
+  const hosts = new Map<string, HostState>();
+  for (const h of inventory.hosts.keys()) hosts.set(h, new HostState(h));
+  const extraVars = opts.extraVars ?? {};
+  const vars = new VariableManager(inventory, hosts, extraVars, {
+    playbookDir, checkMode: !!opts.check, diffMode: !!opts.diff, verbosity: opts.verbosity ?? 0, omit: OMIT,
+  });
+  const pool = new ConnectionPool({
+    connection: opts.connection, user: opts.user, privateKeyFile: opts.privateKeyFile,
+    password: opts.connectionPassword, timeout: opts.timeout, factories: opts.connections,
+  });
+  const rt: Runtime = {
+    opts, check: !!opts.check, diff: !!opts.diff, verbosity: opts.verbosity ?? 0,
+    registry, inventory, vars, hosts, pool, events,
+    limit: pLimit(opts.forks ?? DEFAULT_FORKS),
+    playbookDir, records: [], signal: opts.signal,
+    tags: { only: splitTags(opts.tags), skip: splitTags(opts.skipTags) },
+  };
+  if (opts.startAtTask) rt.startAt = { name: opts.startAtTask, found: false };
+
+  events.emit('run:start', { playbook: playbookPath, check: rt.check, diff: rt.diff });
+  try {
+    for (const play of playbook.plays) {
+      if (opts.signal?.aborted) break;
+      await runPlay(rt, play, limitHosts);
+    }
+  } finally {
+    await pool.closeAll();
+  }
+  const interrupted = !!opts.signal?.aborted;
+  const stats: Record<string, HostStats> = {};
+  for (const [name, st] of [...hosts.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const s = st.stats;
+    if (s.ok + s.changed + s.failed + s.skipped + s.unreachable + s.rescued + s.ignored > 0) stats[name] = { ...s };
+  }
+  const failedHosts = [...hosts.values()].filter((h) => h.failed && !h.unreachable).map((h) => h.name);
+  const unreachableHosts = [...hosts.values()].filter((h) => h.unreachable).map((h) => h.name);
+  events.emit('run:end', { stats, interrupted });
+  return {
+    exitCode: interrupted ? 99 : unreachableHosts.length ? 4 : failedHosts.length ? 2 : 0,
+    stats, tasks: rt.records, failedHosts, unreachableHosts, interrupted,
+    durationMs: performance.now() - started,
+  };
+}
+
+function splitTags(list: string[] | undefined): string[] {
+  return (list ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+}
+
+/** --limit: a host pattern, or @file with one host per line. */
+async function resolveLimit(limit: string, inventory: Parameters<typeof selectHosts>[0], cwd: string): Promise<Set<string>> {
+  if (limit.startsWith('@')) {
+    const text = await readFile(resolve(cwd, limit.slice(1)), 'utf8');
+    const names = text.split('\n').map((l) => l.trim()).filter(Boolean);
+    return new Set(selectHosts(inventory, names.join(':')));
+  }
+  return new Set(selectHosts(inventory, limit));
+}

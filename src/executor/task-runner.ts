@@ -1,0 +1,338 @@
+/**
+ * One task on one host: `when`, `loop`, retries/until, changed_when/failed_when, register,
+ * delegate_to, become, environment and no_log. Returns the host's TaskResult; the caller
+ * counts stats and emits events.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TaskNode } from '../playbook/model.js';
+import type { BecomeSpec } from '../connection/types.js';
+import type { TaskResult, TaskInfo } from '../events/types.js';
+import type { LoadedModule } from '../module-api/types.js';
+import type { HostState } from './host-state.js';
+import type { Runtime, PlayContext } from './runtime.js';
+import { inherit, type Inherited } from './inherit.js';
+import { invokeModule, failureOutcome, type AttemptOutcome } from './invoke-module.js';
+import { createModuleContext } from './module-context.js';
+import { allTrue, renderBool, renderEnvironment, renderNumber, renderString } from './render-keywords.js';
+import { renderValue, evaluateCondition } from '../template/index.js';
+import { PlaybookError, TemplateError, errorMessage } from '../errors.js';
+import { censorResult } from './censor.js';
+import { connectionVars } from './connection-vars.js';
+
+export interface TaskRunInput {
+  rt: Runtime;
+  pc: PlayContext;
+  task: TaskNode;
+  info: TaskInfo;
+  inherited: Inherited;
+  host: HostState;
+}
+
+interface Settings {
+  scope: Record<string, unknown>;
+  checkMode: boolean;
+  diffMode: boolean;
+  noLog: boolean;
+  become: BecomeSpec | false;
+  environment?: Record<string, string>;
+  delegateTo?: string;
+  module: LoadedModule;
+  eff: Inherited;
+}
+
+const now = (): number => performance.now();
+
+/** Run a task on a host. Never throws: every problem becomes a failed/unreachable result. */
+export async function runTaskOnHost(inp: TaskRunInput): Promise<TaskResult> {
+  const started = now();
+  let settings: Settings;
+  try {
+    settings = resolveSettings(inp);
+  } catch (e) {
+    return finish(inp, started, failureOutcome(e, [], inp.rt.verbosity), false);
+  }
+  const result = await runWithSettings(inp, settings, started);
+  // ignore_errors / ignore_unreachable are decided per host (they may be templates).
+  try {
+    const loc = inp.task.location;
+    if (result.status === 'failed' && settings.eff.ignoreErrors !== undefined && renderBool(settings.eff.ignoreErrors, settings.scope, loc)) result.ignored = true;
+    if (result.status === 'unreachable' && settings.eff.ignoreUnreachable) result.ignored = true;
+  } catch { /* a broken ignore_errors template leaves the failure as it is */ }
+  return result;
+}
+
+async function runWithSettings(inp: TaskRunInput, settings: Settings, started: number): Promise<TaskResult> {
+  const { rt, task, host } = inp;
+  const { scope } = settings;
+  const loc = task.location;
+
+  if (task.loop === undefined) {
+    let run: boolean;
+    try {
+      run = allTrue(settings.eff.when, scope, loc);
+    } catch (e) {
+      return finish(inp, started, failureOutcome(e, [], rt.verbosity), settings.noLog);
+    }
+    if (!run) {
+      const skipped = skippedOutcome('Conditional result was False');
+      register(inp, settings, resultDict(skipped));
+      return finish(inp, started, skipped, settings.noLog);
+    }
+    const out = await attempts(inp, settings, scope);
+    register(inp, settings, resultDict(out));
+    return finish(inp, started, out, settings.noLog, settings.delegateTo);
+  }
+
+  // Loops: `when` is evaluated per item, as in Ansible.
+  let items: unknown;
+  try {
+    items = renderValue(task.loop, scope, { location: loc });
+  } catch (e) {
+    return finish(inp, started, failureOutcome(e, [], rt.verbosity), settings.noLog);
+  }
+  if (!Array.isArray(items)) {
+    const out = failureOutcome(new PlaybookError(`Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(items)}`, { location: loc }), [], rt.verbosity);
+    return finish(inp, started, out, settings.noLog);
+  }
+  const lc = task.loopControl;
+  const loopVar = lc?.loopVar ?? 'item';
+  const itemResults: TaskResult[] = [];
+  const itemDicts: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const itemStart = now();
+    const params: Record<string, unknown> = { [loopVar]: item, ansible_loop_var: loopVar };
+    if (lc?.indexVar) params[lc.indexVar] = i;
+    if (lc?.extended) {
+      params.ansible_loop = {
+        allitems: items, index: i + 1, index0: i, revindex: items.length - i, revindex0: items.length - i - 1,
+        first: i === 0, last: i === items.length - 1, length: items.length,
+        previtem: i > 0 ? items[i - 1] : undefined, nextitem: i < items.length - 1 ? items[i + 1] : undefined,
+      };
+    }
+    const itemScope = { ...scope, ...params };
+    let out: AttemptOutcome;
+    try {
+      out = allTrue(settings.eff.when, itemScope, loc) ? await attempts(inp, settings, itemScope) : skippedOutcome('Conditional result was False');
+    } catch (e) {
+      out = failureOutcome(e, [], rt.verbosity);
+    }
+    let label: unknown = item;
+    if (lc?.label !== undefined) {
+      try { label = renderValue(lc.label, itemScope, { location: loc }); } catch { label = item; }
+    }
+    const dict = { ...resultDict(out), [loopVar]: item, ansible_loop_var: loopVar };
+    if (lc?.indexVar) dict[lc.indexVar] = i;
+    itemDicts.push(dict);
+    const r = toTaskResult(host.name, out, now() - itemStart, settings.noLog, settings.delegateTo);
+    r.item = settings.noLog ? undefined : label;
+    itemResults.push(r);
+    rt.events.emit('item:result', { play: inp.pc.info, task: inp.info, result: r });
+    if (out.unreachable) break;
+    if (lc?.pause && i < items.length - 1) await sleep(lc.pause * 1000);
+  }
+  const agg = aggregate(itemResults, itemDicts);
+  register(inp, settings, agg.dict);
+  const result = toTaskResult(host.name, agg.outcome, now() - started, settings.noLog, settings.delegateTo);
+  result.items = itemResults;
+  return result;
+}
+
+function resolveSettings(inp: TaskRunInput): Settings {
+  const { rt, pc, task, host } = inp;
+  const eff = inherit(inp.inherited, task);
+  const scope = rt.vars.taskScope(host.name, pc.scope, eff.varsLayers, eff.params);
+  const loc = task.location;
+  const module = rt.registry.resolve(task.action);
+  if (!module) throw new PlaybookError(`unknown module '${task.action}'`, { location: loc });
+  const checkMode = eff.checkMode !== undefined ? renderBool(eff.checkMode, scope, loc) : rt.check;
+  const diffMode = eff.diff !== undefined ? eff.diff : rt.diff;
+  const noLog = eff.noLog !== undefined ? renderBool(eff.noLog, scope, loc) : false;
+  const becomeOn = eff.become !== undefined ? renderBool(eff.become, scope, loc)
+    : rt.opts.become ?? (scope.ansible_become !== undefined ? renderBool(scope.ansible_become, scope, loc) : false);
+  let become: BecomeSpec | false = false;
+  if (becomeOn) {
+    const user = renderString(eff.becomeUser ?? rt.opts.becomeUser ?? scope.ansible_become_user ?? 'root', scope, loc) || 'root';
+    const method = renderString(eff.becomeMethod ?? rt.opts.becomeMethod ?? scope.ansible_become_method ?? 'sudo', scope, loc);
+    if (method !== 'sudo' && method !== 'su') throw new PlaybookError(`unsupported become method '${method}' (supported: sudo, su)`, { location: loc });
+    const pw = rt.opts.becomePassword ?? scope.ansible_become_password ?? scope.ansible_become_pass;
+    become = { method, user };
+    if (pw !== undefined) become.password = renderString(pw, scope, loc);
+    if (scope.ansible_become_flags !== undefined) become.flags = renderString(scope.ansible_become_flags, scope, loc);
+  }
+  const environment = renderEnvironment(eff.environment, scope, loc);
+  const delegateTo = eff.delegateTo !== undefined ? renderString(eff.delegateTo, scope, loc) || undefined : undefined;
+  const s: Settings = { scope, checkMode, diffMode, noLog, become, module, eff };
+  if (environment) s.environment = environment;
+  if (delegateTo && delegateTo !== host.name) s.delegateTo = delegateTo;
+  return s;
+}
+
+/** Run the module, retrying while `until` is false (retries/delay). */
+async function attempts(inp: TaskRunInput, s: Settings, scope: Record<string, unknown>): Promise<AttemptOutcome> {
+  const { rt, task, host } = inp;
+  const loc = task.location;
+  const hasUntil = !!task.until?.length;
+  const retrying = hasUntil || task.retries !== undefined;
+  const retries = retrying ? renderNumber(task.retries, scope, 3, loc) : 0;
+  const delay = renderNumber(task.delay, scope, 5, loc);
+  let out!: AttemptOutcome;
+  let attempt = 0;
+  for (attempt = 1; attempt <= retries + 1; attempt++) {
+    out = await once(inp, s, scope);
+    if (out.unreachable) break;
+    try {
+      applyConditions(task, out, scope);
+    } catch (e) {
+      out = failureOutcome(e, out.warnings, rt.verbosity);
+      break;
+    }
+    if (!retrying) break;
+    let done: boolean;
+    try {
+      const withResult = task.register ? { ...scope, [task.register]: resultDict(out) } : scope;
+      done = hasUntil ? task.until!.every((c) => evaluateCondition(c, withResult, { location: loc })) : !out.failed;
+    } catch (e) {
+      out = failureOutcome(e, out.warnings, rt.verbosity);
+      break;
+    }
+    if (done) break;
+    if (attempt <= retries) {
+      rt.events.emit('warning', { host: host.name, message: `FAILED - RETRYING: [${host.name}]: ${inp.info.name} (${retries - attempt + 1} retries left).` });
+      if (delay > 0) await sleep(delay * 1000, undefined, rt.signal ? { signal: rt.signal } : undefined).catch(() => undefined);
+      if (rt.signal?.aborted) break;
+    } else {
+      out.failed = true;
+      if (!out.msg) out.msg = `Task failed after ${attempt} attempts`;
+    }
+  }
+  if (retrying) out.data.attempts = Math.min(attempt, retries + 1);
+  return out;
+}
+
+/** One attempt of the module on this host (or on the delegated host). */
+async function once(inp: TaskRunInput, s: Settings, scope: Record<string, unknown>): Promise<AttemptOutcome> {
+  const { rt, task, host } = inp;
+  const targetHost = s.delegateTo ?? host.name;
+  const isController = s.module.definition.target === 'controller';
+  return invokeModule({
+    module: s.module,
+    rawArgs: task.args,
+    vars: scope,
+    location: task.argsLocation ?? task.location,
+    argLocations: task.argLocations,
+    taskName: inp.info.name,
+    checkMode: s.checkMode,
+    diffMode: s.diffMode,
+    verbosity: rt.verbosity,
+    makeContext: (warnings) =>
+      createModuleContext({
+        host: host.name,
+        vars: scope,
+        facts: host.facts,
+        checkMode: s.checkMode,
+        diffMode: s.diffMode,
+        become: s.become,
+        environment: s.environment,
+        connection: isController ? undefined : () => rt.pool.get(targetHost, connectionVars(rt, targetHost)),
+        searchDirs: [...new Set([task.location.file ? dirOf(task.location.file) : rt.playbookDir, rt.playbookDir])],
+        warn: (m) => warnings.push(m),
+      }),
+  });
+}
+
+function dirOf(file: string): string {
+  const i = file.lastIndexOf('/');
+  return i > 0 ? file.slice(0, i) : '.';
+}
+
+/** changed_when / failed_when override the module's own verdict (the result is visible under the register name). */
+function applyConditions(task: TaskNode, out: AttemptOutcome, scope: Record<string, unknown>): void {
+  if (!task.changedWhen?.length && !task.failedWhen?.length) return;
+  const withResult = task.register ? { ...scope, [task.register]: resultDict(out) } : scope;
+  const loc = task.location;
+  if (task.changedWhen?.length) {
+    try {
+      out.changed = task.changedWhen.every((c) => evaluateCondition(c, withResult, { location: loc }));
+    } catch (e) {
+      throw wrapCondition('changed_when', e, loc);
+    }
+  }
+  if (task.failedWhen?.length) {
+    let failed: boolean;
+    try {
+      failed = task.failedWhen.some((c) => evaluateCondition(c, withResult, { location: loc }));
+    } catch (e) {
+      throw wrapCondition('failed_when', e, loc);
+    }
+    out.data.failed_when_result = failed;
+    out.failed = failed;
+  }
+}
+
+function wrapCondition(kw: string, e: unknown, location: TaskNode['location']): TemplateError {
+  return new TemplateError(`The conditional check '${kw}' failed: ${errorMessage(e)}`, { location, cause: e });
+}
+
+function skippedOutcome(reason: string): AttemptOutcome {
+  return { failed: false, unreachable: false, skipped: true, changed: false, data: {}, skipReason: reason, warnings: [] };
+}
+
+/** The dict a `register:` stores, shaped like Ansible's result. */
+export function resultDict(out: AttemptOutcome): Record<string, unknown> {
+  const d: Record<string, unknown> = { ...out.data, changed: out.changed, failed: out.failed };
+  if (out.msg !== undefined && d.msg === undefined) d.msg = out.msg;
+  if (out.skipped) {
+    d.skipped = true;
+    if (out.skipReason) d.skip_reason = out.skipReason;
+  }
+  if (out.unreachable) d.unreachable = true;
+  if (out.diff) d.diff = out.diff;
+  return d;
+}
+
+function aggregate(items: TaskResult[], dicts: Array<Record<string, unknown>>): { outcome: AttemptOutcome; dict: Record<string, unknown> } {
+  const changed = items.some((r) => r.changed);
+  const failed = items.some((r) => r.status === 'failed');
+  const unreachable = items.some((r) => r.status === 'unreachable');
+  const skipped = items.length === 0 || items.every((r) => r.status === 'skipped');
+  const msg = failed ? 'One or more items failed' : skipped && items.length ? undefined : 'All items completed';
+  const dict: Record<string, unknown> = { results: dicts, changed, msg, skipped };
+  if (failed) dict.failed = true;
+  if (skipped && items.length === 0) dict.skipped_reason = 'No items in the list';
+  const warnings = items.flatMap((r) => r.warnings ?? []);
+  const outcome: AttemptOutcome = {
+    failed, unreachable, skipped, changed, msg, data: { results: dicts }, warnings,
+    skipReason: skipped ? (items.length ? 'All items skipped' : 'No items in the list') : undefined,
+  };
+  return { outcome, dict };
+}
+
+function register(inp: TaskRunInput, s: Settings, dict: Record<string, unknown>): void {
+  const { task, host } = inp;
+  if (task.register) host.runtimeVars[task.register] = dict;
+  // set_fact's facts become plain host variables; other modules' facts are ansible_* facts.
+  const facts = dict.ansible_facts;
+  if (facts && typeof facts === 'object' && !dict.failed) {
+    if (s.module.definition.name === 'set_fact') Object.assign(host.runtimeVars, facts);
+    else {
+      Object.assign(host.facts, facts);
+      host.factsGathered = true;
+    }
+  }
+}
+
+function toTaskResult(hostName: string, out: AttemptOutcome, durationMs: number, noLog: boolean, delegatedTo?: string): TaskResult {
+  const status = out.unreachable ? 'unreachable' : out.failed ? 'failed' : out.skipped ? 'skipped' : out.changed ? 'changed' : 'ok';
+  const r: TaskResult = { host: hostName, status, changed: out.changed, data: out.data, durationMs };
+  if (out.msg !== undefined) r.msg = out.msg;
+  if (out.diff) r.diff = out.diff;
+  if (out.skipReason) r.skipReason = out.skipReason;
+  if (out.warnings.length) r.warnings = out.warnings;
+  if (delegatedTo) r.delegatedTo = delegatedTo;
+  return noLog ? censorResult(r) : r;
+}
+
+function finish(inp: TaskRunInput, started: number, out: AttemptOutcome, noLog: boolean, delegatedTo?: string): TaskResult {
+  return toTaskResult(inp.host.name, out, now() - started, noLog, delegatedTo);
+}
