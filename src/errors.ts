@@ -120,6 +120,18 @@ export class CommandTimeoutError extends K8splayError {
 }
 
 /**
+ * Privilege escalation failed (wrong or missing become password, sudo/su missing or refusing,
+ * no answer from the prompt). The task fails; the host stays reachable, as in Ansible.
+ */
+export class BecomeError extends K8splayError {
+  readonly host: string;
+  constructor(host: string, message: string, opts: K8splayErrorOptions = {}) {
+    super('BECOME', message, opts);
+    this.host = host;
+  }
+}
+
+/**
  * A module says the task failed. `data` becomes the task's result (rc, stdout, stderr, cmd...),
  * the way Ansible modules return `failed: true` with their return values.
  */

@@ -34,10 +34,12 @@ export class ConnectionPool {
 
   /** The open connection to a host, connecting on first call. Rejects with ConnectionError. */
   get(host: string, vars: Record<string, unknown>): Promise<Connection> {
-    let p = this.open.get(host);
+    // A play may reach the same host another way (connection: local, remote_user): one connection per way.
+    const key = `${host}\0${this.typeFor(host, vars)}\0${String(vars.ansible_user ?? vars.ansible_ssh_user ?? '')}`;
+    let p = this.open.get(key);
     if (!p) {
       p = this.connect(host, vars);
-      this.open.set(host, p);
+      this.open.set(key, p);
     }
     return p;
   }
@@ -71,7 +73,7 @@ export class ConnectionPool {
 
   /** Forget a host's connection (after it dropped), so a later use reconnects. */
   forget(host: string): void {
-    this.open.delete(host);
+    for (const k of [...this.open.keys()]) if (k.startsWith(`${host}\0`)) this.open.delete(k);
   }
 
   async closeAll(): Promise<void> {

@@ -3,13 +3,19 @@
  * `ansible_host: "{{ lookup_addr }}"` are templates too.
  */
 import type { Runtime } from './runtime.js';
+import type { Play } from '../playbook/model.js';
 import { renderValue } from '../template/index.js';
 
 const CONNECTION_KEYS = /^ansible_(connection|host|ssh_host|port|ssh_port|user|ssh_user|password|ssh_pass|ssh_private_key_file|private_key_file|ssh_common_args|ssh_extra_args|host_key_checking|ssh_host_key_checking|become.*|timeout|python_interpreter)$/;
 
-export function connectionVars(rt: Runtime, host: string): Record<string, unknown> {
+/**
+ * Host variables win over the play's `connection:` and `remote_user:` keywords, as in Ansible.
+ */
+export function connectionVars(rt: Runtime, host: string, play?: Pick<Play, 'connection' | 'remoteUser'>): Record<string, unknown> {
   const level = rt.vars.hostLevel(host);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(level)) if (CONNECTION_KEYS.test(k)) out[k] = renderValue(v, level);
+  if (play?.connection && out.ansible_connection === undefined) out.ansible_connection = play.connection;
+  if (play?.remoteUser && out.ansible_user === undefined && out.ansible_ssh_user === undefined) out.ansible_user = play.remoteUser;
   return out;
 }

@@ -14,7 +14,7 @@ import { runTaskOnHost } from './task-runner.js';
 import { tagsSelected } from './tags.js';
 import { allTrue, renderBool, renderString } from './render-keywords.js';
 import { renderValue } from '../template/index.js';
-import { loadTaskFile } from '../playbook/index.js';
+import { loadTaskFile, expandLegacyLoop } from '../playbook/index.js';
 import { errorMessage } from '../errors.js';
 import { countResult } from './stats.js';
 
@@ -154,7 +154,8 @@ export class NodeRunner {
           this.settle(host, r, info, dummyTask(node), eff);
           continue;
         }
-        const items = node.loop === undefined ? [undefined] : renderValue(node.loop, scope, { location: node.location });
+        let items = node.loop === undefined ? [undefined] : renderValue(node.loop, scope, { location: node.location });
+        if (node.loop !== undefined && node.loopWith) items = expandLegacyLoop(node.loopWith, items, node.location);
         if (!Array.isArray(items)) throw new Error(`Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(items)}`);
         const loopVar = node.loopControl?.loopVar ?? 'item';
         for (const item of items) {
@@ -186,7 +187,7 @@ export class NodeRunner {
     for (const g of groups.values()) {
       let nodes: Node[];
       try {
-        nodes = await loadTaskFile(g.file, { registry: rt.registry });
+        nodes = await loadTaskFile(g.file, { registry: rt.registry, cwd: rt.opts.cwd, moduleDefaults: node.moduleDefaults });
       } catch (e) {
         for (const h of g.hosts) {
           const r: TaskResult = { host: h.name, status: 'failed', changed: false, data: {}, msg: errorMessage(e), durationMs: 0 };

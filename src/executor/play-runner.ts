@@ -3,8 +3,8 @@
  * pre_tasks, tasks and post_tasks, each followed by the notified handlers.
  */
 import { readFile } from 'node:fs/promises';
+import { parseYamlText } from '../playbook/index.js';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { Play } from '../playbook/model.js';
 import type { PlayInfo, TaskInfo, TaskResult } from '../events/types.js';
 import type { Runtime, PlayContext } from './runtime.js';
@@ -77,7 +77,8 @@ async function loadVarsFiles(rt: Runtime, play: Play): Promise<Record<string, un
     for (const c of candidates) {
       const path = resolve(play.baseDir, String(renderValue(c, scope, { location: play.location })));
       try {
-        const data = parseYaml(await readFile(path, 'utf8'));
+        // YAML 1.1 as PyYAML reads it, like playbooks (yes/no are booleans).
+        const data = parseYamlText(await readFile(path, 'utf8'), path, path).doc?.toJS() ?? null;
         if (data && typeof data === 'object' && !Array.isArray(data)) Object.assign(out, data);
         else if (data !== null && data !== undefined) throw new PlaybookError(`vars file ${path} must contain a mapping`, { location: play.location });
         loaded = true;
@@ -104,7 +105,7 @@ async function gatherStep(rt: Runtime, pc: PlayContext, states: HostState[]): Pr
   const results = await Promise.all(active.map((st) => rt.limit(async (): Promise<TaskResult> => {
     const started = performance.now();
     try {
-      const conn = await rt.pool.get(st.name, connectionVars(rt, st.name));
+      const conn = await rt.pool.get(st.name, connectionVars(rt, st.name, pc.play));
       const facts = await gatherFacts((cmd, o) => conn.exec(cmd, o), { subset: pc.play.gatherSubset, timeoutSec: pc.play.gatherTimeout });
       st.facts = facts;
       st.factsGathered = true;

@@ -2,7 +2,6 @@
  * `run()`: load and validate everything first (an input error touches no host), then run the
  * plays in order and return per-host stats and per-task results.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import type { RunOptions, RunResult } from './types.js';
@@ -13,7 +12,7 @@ import { VariableManager } from './variables.js';
 import { ConnectionPool } from './connection-pool.js';
 import { runPlay } from './play-runner.js';
 import { buildRegistry } from '../module-api/loader.js';
-import { loadInventory, selectHosts } from '../inventory/index.js';
+import { loadInventory, selectHosts, parseLimit } from '../inventory/index.js';
 import { loadPlaybook, validatePlaybook } from '../playbook/index.js';
 import { OMIT } from '../template/index.js';
 import { OptionsError } from '../errors.js';
@@ -52,7 +51,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const inventory = await loadInventory((opts.inventory ?? []).map((i) => (i.includes(',') && !i.includes('/') ? i : resolve(cwd, i))), { playbookDir });
   const playbook = await loadPlaybook(playbookPath, { registry });
   validatePlaybook(playbook, registry);
-  const limitHosts = opts.limit ? await resolveLimit(opts.limit, inventory, cwd) : undefined;
+  const limitHosts = opts.limit ? resolveLimit(opts.limit, inventory, cwd) : undefined;
 
   const hosts = new Map<string, HostState>();
   for (const h of inventory.hosts.keys()) hosts.set(h, new HostState(h));
@@ -102,12 +101,7 @@ function splitTags(list: string[] | undefined): string[] {
   return (list ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
 }
 
-/** --limit: a host pattern, or @file with one host per line. */
-async function resolveLimit(limit: string, inventory: Parameters<typeof selectHosts>[0], cwd: string): Promise<Set<string>> {
-  if (limit.startsWith('@')) {
-    const text = await readFile(resolve(cwd, limit.slice(1)), 'utf8');
-    const names = text.split('\n').map((l) => l.trim()).filter(Boolean);
-    return new Set(selectHosts(inventory, names.join(':')));
-  }
-  return new Set(selectHosts(inventory, limit));
+/** --limit: Ansible's rules (patterns, `!`, `&`, @file with one pattern per line). */
+function resolveLimit(limit: string, inventory: Parameters<typeof selectHosts>[0], cwd: string): Set<string> {
+  return new Set(selectHosts(inventory, 'all', { limit: parseLimit(limit, { cwd }) }));
 }

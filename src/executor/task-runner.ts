@@ -16,6 +16,7 @@ import { createModuleContext } from './module-context.js';
 import { allTrue, renderBool, renderEnvironment, renderNumber, renderString } from './render-keywords.js';
 import { renderValue, evaluateCondition } from '../template/index.js';
 import { PlaybookError, TemplateError, errorMessage } from '../errors.js';
+import { expandLegacyLoop } from '../playbook/index.js';
 import { censorResult } from './censor.js';
 import { connectionVars } from './connection-vars.js';
 
@@ -89,6 +90,13 @@ async function runWithSettings(inp: TaskRunInput, settings: Settings, started: n
     items = renderValue(task.loop, scope, { location: loc });
   } catch (e) {
     return finish(inp, started, failureOutcome(e, [], rt.verbosity), settings.noLog);
+  }
+  if (task.loopWith) {
+    try {
+      items = expandLegacyLoop(task.loopWith, items, loc);
+    } catch (e) {
+      return finish(inp, started, failureOutcome(e, [], rt.verbosity), settings.noLog);
+    }
   }
   if (!Array.isArray(items)) {
     const out = failureOutcome(new PlaybookError(`Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(items)}`, { location: loc }), [], rt.verbosity);
@@ -234,7 +242,7 @@ async function once(inp: TaskRunInput, s: Settings, scope: Record<string, unknow
         diffMode: s.diffMode,
         become: s.become,
         environment: s.environment,
-        connection: isController ? undefined : () => rt.pool.get(targetHost, connectionVars(rt, targetHost)),
+        connection: isController ? undefined : () => rt.pool.get(targetHost, connectionVars(rt, targetHost, inp.pc.play)),
         searchDirs: [...new Set([task.location.file ? dirOf(task.location.file) : rt.playbookDir, rt.playbookDir])],
         warn: (m) => warnings.push(m),
       }),

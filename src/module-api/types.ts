@@ -22,6 +22,11 @@ export interface FileDiff {
   /** Optional headers, as Ansible's before_header/after_header. */
   beforeHeader?: string;
   afterHeader?: string;
+  /**
+   * Set when no text diff can be shown (binary file, too large): the reason, e.g.
+   * "destination file appears to be binary", printed as Ansible's "diff skipped: <reason>".
+   */
+  skipReason?: string;
 }
 
 /** The pure result of comparing wanted state with observed state. */
@@ -43,6 +48,11 @@ export interface Plan<C = unknown> {
   check?: 'predict' | 'skip' | 'run';
   /** Warnings to show for this host and task. */
   warnings?: string[];
+  /**
+   * Report the task as skipped with this reason and apply nothing (e.g. debug's
+   * "Verbosity threshold not met."). `result` is still merged into the task result.
+   */
+  skip?: string;
 }
 
 /** Status of a file on the host. */
@@ -111,6 +121,14 @@ export interface GatherContext {
     resolve(path: string): string;
   };
   warn(message: string): void;
+  /**
+   * Evaluate a Jinja2 expression (no braces, e.g. `x.y | length > 2`) with this host's
+   * variables. Throws TemplateError (message containing "undefined") for an undefined
+   * variable. Used by debug (var), assert (that). Absent outside a playbook run.
+   */
+  evaluate?(expr: string): unknown;
+  /** The run's -v count (debug's `verbosity`). Default 0. */
+  verbosity?: number;
 }
 
 /** What a module may use while changing the host. The only place a host is mutated. */
@@ -144,7 +162,14 @@ export type ModuleTarget = 'host' | 'controller';
 export interface ModuleDefinition<A = any, S = any, C = any> {
   name: string;
   description: string;
-  /** JSON Schema of the arguments. Use `x-aliases: [...]` on a property for Ansible's aliases. */
+  /**
+   * JSON Schema of the arguments. Use `x-aliases: [...]` on a property for Ansible's aliases.
+   * Arguments not listed in `properties` are rejected (Ansible's "Unsupported parameters")
+   * unless the schema sets `additionalProperties`. Values are converted as Ansible does before
+   * the check ('yes' -> true for booleans, '8' -> 8 for integers, 'a,b' -> ['a','b'] for lists,
+   * 8 -> '8' for strings); declare `type: ['string', 'integer']` where both are meaningful (a
+   * file mode: YAML 1.1 reads `0644` as the integer 420, as Ansible does).
+   */
   schema: JsonSchema;
   /** Default 'host'. Controller modules (debug, set_fact, assert, fail) never touch the host. */
   target?: ModuleTarget;

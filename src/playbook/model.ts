@@ -25,7 +25,16 @@ export interface CommonKeywords {
   runOnce?: boolean | string;
   delegateTo?: string;
   anyErrorsFatal?: boolean;
+  /** Most hosts running this at once (a number, or a template). */
+  throttle?: number | string;
 }
+
+/**
+ * Legacy `with_<lookup>` loops. The raw value is in `loop`; after rendering it, the executor
+ * turns it into the item list with `expandLegacyLoop(loopWith, value)` (with_items flattens
+ * one level, with_dict gives {key, value} items...).
+ */
+export type LoopWith = 'items' | 'list' | 'dict' | 'indexed_items' | 'together' | 'nested' | 'flattened';
 
 /** A task running one module. */
 export interface TaskNode extends CommonKeywords {
@@ -40,11 +49,15 @@ export interface TaskNode extends CommonKeywords {
   argsLocation?: SourceLocation;
   /** Per-argument locations, for argument errors (key -> position of the key). */
   argLocations?: Record<string, SourceLocation>;
+  /** Where each task keyword was written (Ansible name -> position of the key), for keyword errors. */
+  keywordLocations?: Record<string, SourceLocation>;
   register?: string;
   notify: string[];
   /** Handler-only: `listen` topics. */
   listen: string[];
   loop?: unknown;
+  /** Set when the loop was written `with_<lookup>:` (see LoopWith). */
+  loopWith?: LoopWith;
   loopControl?: {
     loopVar: string;
     indexVar?: string;
@@ -69,7 +82,10 @@ export interface IncludeNode extends CommonKeywords {
   baseDir: string;
   location: SourceLocation;
   loop?: unknown;
+  loopWith?: LoopWith;
   loopControl?: TaskNode['loopControl'];
+  /** module_defaults in force where the include is: pass them to loadTaskFile. */
+  moduleDefaults?: Record<string, Record<string, unknown>>;
 }
 
 /** `meta: flush_handlers` and friends. */
@@ -94,6 +110,11 @@ export interface BlockNode extends CommonKeywords {
 
 export type Node = TaskNode | BlockNode | IncludeNode | MetaNode;
 
+/**
+ * A play. `when` is only set by `import_playbook ... when:`; the loader has already prepended
+ * those conditions to every top-level node of pre_tasks/tasks/post_tasks (as Ansible does), so
+ * the executor may use `when` only to decide about fact gathering.
+ */
 export interface Play extends CommonKeywords {
   name: string;
   /** Raw host pattern (may be a list joined with ':' by the loader, may be templated). */
@@ -106,6 +127,9 @@ export interface Play extends CommonKeywords {
   serial?: unknown;
   maxFailPercentage?: number;
   forceHandlers?: boolean;
+  /** Play-level connection type and user (override the inventory's defaults). */
+  connection?: string;
+  remoteUser?: string;
   /** vars_files paths (raw; may be templated), relative to the playbook's directory. */
   varsFiles: Array<string | string[]>;
   preTasks: Node[];

@@ -1,0 +1,57 @@
+/**
+ * Runs a playbook written inline, in a temporary directory, on hosts that use the local
+ * connection (commands run in the temp dir only), and records every event.
+ */
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { run } from '../../src/index.js';
+import { RunEventBus } from '../../src/events/bus.js';
+import type { RunOptions, RunResult } from '../../src/executor/types.js';
+import type { RunEvents, TaskResult } from '../../src/events/types.js';
+
+export interface Recorded {
+  result: RunResult;
+  events: Array<{ name: keyof RunEvents; payload: unknown }>;
+  dir: string;
+  /** host:result payloads as [task name, host, status]. */
+  lines: Array<[string, string, string]>;
+  resultsOf(task: string): TaskResult[];
+}
+
+export function tempProject(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'k8splay-test-'));
+  for (const [name, text] of Object.entries(files)) {
+    const p = join(dir, name);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, text.replaceAll('$DIR', dir));
+  }
+  return dir;
+}
+
+export function cleanup(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Inventory of local hosts (each one a local shell on the controller). */
+export function localInventory(hosts: string[], extra = ''): string {
+  return hosts.map((h) => `${h} ansible_connection=local`).join('\n') + '\n' + extra;
+}
+
+export async function runIn(dir: string, opts: Partial<RunOptions> = {}): Promise<Recorded> {
+  const events = new RunEventBus();
+  const rec: Recorded['events'] = [];
+  const names: Array<keyof RunEvents> = ['run:start', 'play:start', 'task:start', 'host:result', 'item:result', 'task:end', 'play:end', 'play:no-hosts', 'warning', 'run:end'];
+  for (const n of names) events.on(n, (p: unknown) => rec.push({ name: n, payload: p }));
+  const result = await run({ playbook: join(dir, 'site.yml'), inventory: [join(dir, 'hosts.ini')], events, cwd: dir, ...opts });
+  const lines: Array<[string, string, string]> = rec
+    .filter((e) => e.name === 'host:result')
+    .map((e) => {
+      const p = e.payload as RunEvents['host:result'];
+      return [p.task.name, p.result.host, p.result.status];
+    });
+  return {
+    result, events: rec, dir, lines,
+    resultsOf: (task) => result.tasks.filter((t) => t.task.name === task).flatMap((t) => t.results),
+  };
+}
