@@ -55,11 +55,12 @@ export function contentDiff(
     skipReason = 'source file appears to be binary';
   }
   if (skipReason) return { path, before: '', after: '', skipReason };
+  // As Ansible's copy: no before header for a file that does not exist yet.
   return {
     path,
     before: before === null ? '' : before.toString(),
     after: after.toString(),
-    beforeHeader: path,
+    ...(before !== null ? { beforeHeader: path } : {}),
     afterHeader,
   };
 }

@@ -152,7 +152,8 @@ export async function applyExec(form: CommandForm, ctx: ApplyContext, args: Exec
   };
   if (r.rc !== 0) {
     result.msg = 'non-zero return code';
-    throw new ModuleFailure('non-zero return code', result);
+    // Ansible's command reports changed=true even when the command fails.
+    throw new ModuleFailure('non-zero return code', { ...result, changed: true });
   }
   return result;
 }

@@ -70,7 +70,7 @@ test('force: false never replaces an existing file', async () => {
   const ctx = host({ files: { '/etc/motd': 'old\n' } });
   const r = await runModule(copy, { content: 'new\n', dest: '/etc/motd', force: false }, ctx);
   assert.equal(r.status, 'ok');
-  assert.equal(r.msg, 'file already exists');
+  assert.deepEqual(r.result, { dest: '/etc/motd' });
   assert.equal(ctx.text('/etc/motd'), 'old\n');
 });
 

@@ -171,7 +171,8 @@ function planCopy(args: CopyArgs, st: CopyState, checkMode: boolean): Plan<CopyC
     });
   }
   if (st.destStat.exists && args.force === false) {
-    return { changes: [], msg: 'file already exists', result: { ...base, msg: 'file already exists' } };
+    // Ansible's action plugin returns here without a message.
+    return { changes: [], result: { dest: st.dest, ...(args.src != null ? { src: args.src } : {}) } };
   }
   if (st.destStat.exists && st.destStat.type === 'directory') {
     throw new ModuleFailure(`${st.dest} is a directory`, { dest: st.dest });

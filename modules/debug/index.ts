@@ -39,7 +39,7 @@ export default defineModule<DebugArgs, undefined, never>({
       else if (Object.prototype.hasOwnProperty.call(ctx.host.vars, args.var)) value = ctx.host.vars[args.var];
       else throw new TemplateError(`'${args.var}' is undefined`);
     } catch (e) {
-      if (!(e instanceof TemplateError) || !/undefined|not defined/i.test(e.message)) throw e;
+      if (!(e instanceof TemplateError) || !/undefined|not defined|has no attribute/i.test(e.message)) throw e;
       value = level > 0 ? `${NOT_DEFINED}: ${e.message}` : NOT_DEFINED;
     }
     return { changes: [], result: { [args.var]: value } };

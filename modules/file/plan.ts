@@ -131,12 +131,17 @@ function predictedAttrs(args: AttrArgs, isDirectory: boolean): Rec {
   return out;
 }
 
-function timesChanges(path: string, st: FileModState, info: PathInfo | undefined): FileChange[] {
+function timesChanges(path: string, st: FileModState, info: PathInfo | undefined, diff?: DiffDict): FileChange[] {
   const m = st.mtime;
   const a = st.atime;
   const needM = m === 'now' || (m !== undefined && info?.mtime !== m);
   const needA = a === 'now' || (a !== undefined && info?.atime !== a);
   if (!needM && !needA) return [];
+  // Ansible's diff shows the times; 'now' is only known when applied, so it shows the old value.
+  if (diff && info?.exists) {
+    if (needM) { diff.before.mtime = info.mtime; diff.after.mtime = m === 'now' ? 'now' : m; }
+    if (needA) { diff.before.atime = info.atime; diff.after.atime = a === 'now' ? 'now' : a; }
+  }
   return [{ kind: 'times', path, ...(needM ? { mtime: m } : {}), ...(needA ? { atime: a } : {}) }];
 }
 
@@ -166,7 +171,7 @@ export function planFile(args: FileArgs, st: FileModState): Plan<FileChange> {
       const c = planAttrs(path, args, info);
       diff.attrs(c);
       if (c) changes.push({ kind: 'attrs', change: c });
-      changes.push(...timesChanges(path, st, info));
+      changes.push(...timesChanges(path, st, info, diff));
       break;
     }
     case 'directory': {
@@ -182,7 +187,7 @@ export function planFile(args: FileArgs, st: FileModState): Plan<FileChange> {
       const c = planAttrs(path, args, info);
       diff.attrs(c);
       if (c) changes.push({ kind: 'attrs', change: c });
-      changes.push(...timesChanges(path, st, info));
+      changes.push(...timesChanges(path, st, info, diff));
       if (args.recurse && st.children && hasAttrs(args)) {
         const entries: AttrChange[] = [];
         for (const ch of st.children) {
@@ -279,7 +284,7 @@ export function planFile(args: FileArgs, st: FileModState): Plan<FileChange> {
         const c = planAttrs(path, args, info);
         diff.attrs(c);
         if (c) changes.push({ kind: 'attrs', change: c });
-        changes.push(...timesChanges(path, st, info));
+        changes.push(...timesChanges(path, st, info, diff));
       }
       break;
     }

@@ -54,6 +54,12 @@ export async function invokeModule(inp: AttemptInputs): Promise<AttemptOutcome> 
     const wantsChange = plan.changes.length > 0;
     const diff = inp.diffMode && plan.diff?.length ? plan.diff : undefined;
 
+    if (plan.skip !== undefined) {
+      return {
+        failed: false, unreachable: false, skipped: true, changed: false, warnings,
+        msg: plan.msg, data: { ...(plan.result ?? {}) }, skipReason: plan.skip,
+      };
+    }
     if (inp.checkMode && plan.check === 'skip' && wantsChange) {
       return {
         failed: false, unreachable: false, skipped: true, changed: false, warnings,

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { BecomeSpec, Connection, ExecResult } from '../connection/types.js';
-import type { ApplyContext, FileStat, RunOptions, WriteFileOptions, WriteFileResult } from '../module-api/types.js';
+import type { ApplyContext, FileStat, CommandOptions, WriteFileOptions, WriteFileResult } from '../module-api/types.js';
 import { ModuleFailure, K8splayError } from '../errors.js';
 import { shellQuote, shellJoin } from '../connection/quote.js';
 import { readFileText, statFile, writeFileAtomic } from '../connection/host-files.js';
@@ -18,6 +18,7 @@ export interface ContextInputs {
   facts: Record<string, unknown>;
   checkMode: boolean;
   diffMode: boolean;
+  verbosity: number;
   become: BecomeSpec | false;
   environment?: Record<string, string>;
   /** Lazily opens the connection; undefined for controller-only modules. */
@@ -43,7 +44,7 @@ export function createModuleContext(inp: ContextInputs): ApplyContext {
   };
   const env = inp.environment && Object.keys(inp.environment).length ? inp.environment : undefined;
 
-  const run = async (command: string | string[], opts: RunOptions = {}): Promise<ExecResult> => {
+  const run = async (command: string | string[], opts: CommandOptions = {}): Promise<ExecResult> => {
     const line = Array.isArray(command) ? shellJoin(command) : command;
     const c = await conn();
     const res = await c.exec(line, {
@@ -65,6 +66,7 @@ export function createModuleContext(inp: ContextInputs): ApplyContext {
     facts: inp.facts,
     checkMode: inp.checkMode,
     diffMode: inp.diffMode,
+    verbosity: inp.verbosity,
     become: inp.become,
     run,
     readFile: async (path: string) => readFileText(await conn(), path, { become: inp.become }),

@@ -240,6 +240,7 @@ async function once(inp: TaskRunInput, s: Settings, scope: Record<string, unknow
         facts: host.facts,
         checkMode: s.checkMode,
         diffMode: s.diffMode,
+        verbosity: rt.verbosity,
         become: s.become,
         environment: s.environment,
         connection: isController ? undefined : () => rt.pool.get(targetHost, connectionVars(rt, targetHost, inp.pc.play)),

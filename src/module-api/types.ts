@@ -84,7 +84,7 @@ export interface WriteFileResult {
   backupFile?: string;
 }
 
-export interface RunOptions extends ExecOptions {
+export interface CommandOptions extends ExecOptions {
   /** Throw ModuleFailure (with cmd, rc, stdout, stderr) when the exit status is not 0. */
   check?: boolean;
 }
@@ -109,7 +109,7 @@ export interface GatherContext {
   /** Privileges the task runs with, if any (already applied by run/readFile). */
   become: BecomeSpec | false;
   /** Run a shell command line on the host (read-only use in gather). */
-  run(command: string | string[], opts?: RunOptions): Promise<ExecResult>;
+  run(command: string | string[], opts?: CommandOptions): Promise<ExecResult>;
   /** A file's text, or null when it does not exist. */
   readFile(path: string): Promise<string | null>;
   stat(path: string): Promise<FileStat>;

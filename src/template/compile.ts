@@ -167,7 +167,7 @@ class Compiler {
           for (const [k, v] of pairs) {
             const key = k(c);
             if (key instanceof Undefined) throw undefinedFault(key);
-            out[keyString(key)] = v(c);
+            setKey(out, keyString(key), v(c));
           }
           return out;
         };
@@ -561,6 +561,12 @@ class Compiler {
       }
     };
   }
+}
+
+/** obj[key] = value, also for the key "__proto__" (an ordinary key for Python dicts). */
+function setKey(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
 }
 
 /** Whether an AST mentions a variable name anywhere (skips building `loop` when unused). */

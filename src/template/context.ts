@@ -43,8 +43,8 @@ export interface Session {
   readonly opts: SessionOptions;
   /** Render a string the way variable values are rendered (native value, Ansible conversion). */
   renderVariable(text: string, scope: Scope): unknown;
-  /** The view for `hostvars` (cached per hostvars object). */
-  hostvarsView(raw: object): unknown;
+  /** The view for `hostvars` (cached per hostvars object); `from` is the scope reading it. */
+  hostvarsView(raw: object, from: Scope): unknown;
 }
 
 export function newFrame(parent?: Frame): Frame {

@@ -350,6 +350,17 @@ class JinjaParser extends BaseParser {
   }
 }
 
+const TOKEN_TEXT: Record<string, string> = {
+  'variable-end': "'}}'", 'block-end': "'%}'", 'variable-start': "'{{'", 'block-start': "'{%'",
+  'left-paren': "'('", 'right-paren': "')'", 'left-bracket': "'['", 'right-bracket': "']'",
+  'left-curly': "'{'", 'right-curly': "'}'", comma: "','", colon: "':'", pipe: "'|'", tilde: "'~'",
+  symbol: 'a name', string: 'a string', int: 'a number', float: 'a number',
+};
+
+function tokenNames(m: string): string {
+  return m.replace(/\b(expected|got) ([a-z-]+)\b/g, (all, w: string, t: string) => (TOKEN_TEXT[t] ? `${w} ${TOKEN_TEXT[t]}` : all));
+}
+
 /** Turn nunjucks' parser messages into readable ones. */
 function readableSyntaxMessage(msg: string): string {
   let m = msg.replace(/^Template render error:\s*/, '').replace(/^\([^)]*\)\s*/, '').trim();
@@ -365,8 +376,8 @@ function readableSyntaxMessage(msg: string): string {
     [/^unexpected token: (.*)$/, "unexpected '$1'"],
     [/^expected (\S+), got (\S+)$/, 'expected $1, got $2'],
   ];
-  for (const [re, rep] of table) if (re.test(m)) return m.replace(re, rep);
-  return m;
+  for (const [re, rep] of table) if (re.test(m)) return tokenNames(m.replace(re, rep));
+  return tokenNames(m);
 }
 
 /** Parse a template into nunjucks' AST. Syntax errors become TemplateFault('syntax'). */

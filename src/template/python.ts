@@ -398,6 +398,7 @@ export function toPlain(v: unknown, skip?: (o: object) => boolean): unknown {
   if (v instanceof Undefined) throw undefinedFault(v);
   if (v instanceof MappingView) return toPlain(v.materialize(), skip);
   if (v instanceof Namespace) return toPlain(v.attrs, skip);
+  if (v instanceof PyTuple) return Array.from(v, (x) => toPlain(x, skip));
   if (Array.isArray(v)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < v.length; i++) {

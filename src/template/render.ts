@@ -166,12 +166,16 @@ export function renderTemplate(source: string, vars: Vars, opts: TemplateFileOpt
  * A string holding `{{ }}` is rendered as a template instead.
  */
 export function evaluate(expr: string, vars: Vars, opts: RenderOptions = {}): unknown {
+  if (typeof expr !== 'string') return expr;
   if (isPossiblyTemplate(expr)) return renderValue(expr, vars, opts);
   const session = sessionOf(opts);
   const scope = scopeOf(vars, session);
   try {
     const v = compileExpression(expr)({ scope, frame: newFrame() });
-    if (v instanceof Undefined) throw undefinedFault(v);
+    if (v instanceof Undefined) {
+      if (v.soft) return '';
+      throw undefinedFault(v);
+    }
     return markClean(toPlain(v === undefined ? null : v, isSettled));
   } catch (e) {
     throw toTemplateError(e, expr, opts);

@@ -91,6 +91,12 @@ function describe(v: unknown): string {
   }
 }
 
+/** Names that are the same for every host: a host's scope may take them from the caller's. */
+const PLAY_WIDE = new Set([
+  'hostvars', 'groups', 'omit', 'playbook_dir', 'ansible_check_mode', 'ansible_diff_mode', 'ansible_verbosity',
+  'ansible_play_hosts', 'ansible_play_batch', 'ansible_play_hosts_all', 'play_hosts', 'ansible_play_name',
+]);
+
 /** The variables of one host (or of the current task), resolved lazily and cached. */
 export class VarScope implements Scope {
   private cache?: Map<string, unknown>;
@@ -101,6 +107,8 @@ export class VarScope implements Scope {
     readonly session: Session,
     /** Host name when this is `hostvars[host]`, for messages. */
     readonly host?: string,
+    /** For a host's scope: the scope it was reached from, for play-wide magic names. */
+    private readonly parent?: VarScope,
   ) {}
 
   has(name: string): boolean {
@@ -122,10 +130,11 @@ export class VarScope implements Scope {
     const raw = this.raw;
     if (hasVar(raw, name)) {
       const v = raw[name];
-      if (name === 'hostvars' && v !== null && typeof v === 'object') return this.session.hostvarsView(v);
+      if (name === 'hostvars' && v !== null && typeof v === 'object') return this.session.hostvarsView(v, this);
       return this.resolve(name, v);
     }
     if (name === 'vars') return new VarsView(this);
+    if (this.parent && PLAY_WIDE.has(name)) return this.parent.lookup(name);
     const g = globalValue(name, this);
     if (g !== undefined) return g;
     return new Undefined(`'${name}' is undefined`, name, () => {
@@ -218,6 +227,7 @@ export class HostVarsView extends MappingView {
   constructor(
     private readonly raw: Record<string, unknown>,
     private readonly session: Session,
+    private readonly from: VarScope,
   ) {
     super();
   }
@@ -225,15 +235,14 @@ export class HostVarsView extends MappingView {
     return Object.keys(this.raw);
   }
   has(key: string): boolean {
-    const v = this.raw[key];
-    return v !== null && typeof v === 'object';
+    return this.get(key) instanceof HostView;
   }
   get(key: string): unknown {
     const hit = this.hosts.get(key);
     if (hit) return hit;
     const v = this.raw[key];
     if (v === null || typeof v !== 'object') return new Undefined(`"hostvars['${key}']" is undefined`, key);
-    const view = new HostView(new VarScope(v as Record<string, unknown>, this.session, key));
+    const view = new HostView(new VarScope(v as Record<string, unknown>, this.session, key, this.from));
     this.hosts.set(key, view);
     return view;
   }

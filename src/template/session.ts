@@ -11,7 +11,7 @@ import type { ParseMode } from './parse.js';
 import { Undefined, undefinedFault } from './undefined.js';
 import { toPlain } from './python.js';
 import { literalEval } from './literal-eval.js';
-import { HostVarsView, isSettled, markClean } from './scope.js';
+import { HostVarsView, VarScope, isSettled, markClean } from './scope.js';
 
 /** Playbook strings: Ansible's escape_backslashes and trim_blocks. */
 export const VALUE_MODE: ParseMode = { literalBackslashesInVariables: true, trimBlocks: true, lstripBlocks: false };
@@ -72,11 +72,11 @@ export class RenderSession implements Session {
     return renderProgramValue(compileTemplate(text, VALUE_MODE), scope, true);
   }
 
-  hostvarsView(raw: object): unknown {
+  hostvarsView(raw: object, from: Scope): unknown {
     this.views ??= new WeakMap();
     let v = this.views.get(raw);
     if (!v) {
-      v = new HostVarsView(raw as Record<string, unknown>, this);
+      v = new HostVarsView(raw as Record<string, unknown>, this, from as VarScope);
       this.views.set(raw, v);
     }
     return v;

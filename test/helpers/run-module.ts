@@ -2,23 +2,15 @@
  * Drive one module the way the engine does (gather -> diff -> apply unless check mode),
  * for unit tests and the real-host harness. Mirrors src/executor/invoke-module.ts's rules.
  */
-import { ModuleFailure, type ApplyContext, type FileDiff, type JsonSchema, type ModuleDefinition, type Plan } from '../../src/index.js';
+import { ModuleFailure, type ApplyContext, type FileDiff, type ModuleDefinition, type Plan } from '../../src/index.js';
+import { validateArgs } from '../../src/module-api/validate-args.js';
 
-/** Apply `x-aliases` and schema defaults to raw task arguments (a light stand-in for ajv). */
+/**
+ * Validate raw task arguments with the engine's own validator (aliases, type conversion,
+ * choices, defaults), so unit tests see exactly the arguments a playbook run would pass.
+ */
 export function resolveArgs(def: ModuleDefinition, raw: Record<string, unknown>): Record<string, unknown> {
-  const props = (def.schema.properties ?? {}) as Record<string, JsonSchema & { 'x-aliases'?: string[]; default?: unknown }>;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    const canonical = Object.entries(props).find(([, p]) => p['x-aliases']?.includes(k))?.[0] ?? k;
-    out[canonical] = v;
-  }
-  for (const [k, p] of Object.entries(props)) {
-    if (out[k] === undefined && p.default !== undefined) out[k] = structuredClone(p.default);
-  }
-  for (const r of def.schema.required ?? []) {
-    if (out[r] === undefined) throw new Error(`missing required argument ${r}`);
-  }
-  return out;
+  return validateArgs({ definition: def, source: 'test' }, raw);
 }
 
 export interface ModuleRun {

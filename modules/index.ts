@@ -1,0 +1,21 @@
+/**
+ * The built-in modules, registered by the engine exactly like custom ones.
+ * Helpers shared between modules live in modules/_shared/ (not modules themselves).
+ */
+import type { ModuleDefinition } from '../src/index.js';
+import assertModule from './assert/index.js';
+import command from './command/index.js';
+import copy from './copy/index.js';
+import debug from './debug/index.js';
+import fail from './fail/index.js';
+import file from './file/index.js';
+import lineinfile from './lineinfile/index.js';
+import ping from './ping/index.js';
+import setFact from './set_fact/index.js';
+import shell from './shell/index.js';
+import slurp from './slurp/index.js';
+import stat from './stat/index.js';
+
+export const builtinModules: ModuleDefinition[] = [
+  assertModule, command, copy, debug, fail, file, lineinfile, ping, setFact, shell, slurp, stat,
+];
