@@ -6,6 +6,7 @@ import { OptionsError } from '../errors.js';
 import { didYouMean } from '../util/suggest.js';
 import type { Connection, ConnectionFactory, ConnectionOptions } from './types.js';
 import { LocalConnection } from './local.js';
+import { SshConnection } from './ssh/index.js';
 
 export * from './types.js';
 export { shellQuote, shellJoin } from './quote.js';
@@ -20,6 +21,7 @@ export {
   type PersistentShellOptions,
 } from './persistent-shell.js';
 export { ShellPool, type ShellPoolOptions } from './shell-pool.js';
+export { SshConnection, type SshConnectionOptions } from './ssh/index.js';
 export { becomeLaunch, becomeKey, sudoFlags, DEFAULT_SUDO_FLAGS } from './become.js';
 export {
   writeFileAtomic,
@@ -30,7 +32,10 @@ export {
   type AtomicWriteOptions,
 } from './host-files.js';
 
-const factories = new Map<string, ConnectionFactory>([['local', (opts) => new LocalConnection(opts)]]);
+const factories = new Map<string, ConnectionFactory>([
+  ['local', (opts) => new LocalConnection(opts)],
+  ['ssh', (opts) => new SshConnection(opts)],
+]);
 
 /** Make a connection type available to createConnection (the ssh transport registers itself). */
 export function registerConnection(type: string, factory: ConnectionFactory): void {

@@ -48,6 +48,11 @@ export interface ConnectionOptions {
   privateKeyFile?: string;
   /** Connect timeout in seconds (-T). */
   timeout?: number;
+  /**
+   * Host key checking of the run (--host-key-checking): strict refuses unknown keys,
+   * accept-new records them, off checks nothing. Host vars (ansible_host_key_checking) win.
+   */
+  hostKeyChecking?: 'strict' | 'accept-new' | 'off';
   /** Everything else the inventory said about this host (ansible_* connection vars). */
   vars?: Record<string, unknown>;
 }

@@ -30,6 +30,8 @@ export interface AttemptInputs {
   diffMode: boolean;
   makeContext(warnings: string[]): ApplyContext;
   verbosity: number;
+  /** Directory for lookup('file', ...) and relative controller paths. */
+  baseDir?: string;
 }
 
 /** Drop arguments that rendered to `omit` (Ansible's default(omit)). */
@@ -43,7 +45,7 @@ export async function invokeModule(inp: AttemptInputs): Promise<AttemptOutcome> 
   const warnings: string[] = [];
   const def = inp.module.definition;
   try {
-    const rendered = dropOmitted(renderValue(inp.rawArgs, inp.vars, { location: inp.location }) as Record<string, unknown>);
+    const rendered = dropOmitted(renderValue(inp.rawArgs, inp.vars, { location: inp.location, baseDir: inp.baseDir, warn: (m) => warnings.push(m) }) as Record<string, unknown>);
     const args = validateArgs(inp.module, rendered, {
       location: inp.location, argLocations: inp.argLocations, taskName: inp.taskName, partial: false,
     });

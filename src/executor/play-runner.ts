@@ -15,7 +15,7 @@ import { NodeRunner } from './node-runner.js';
 import { serialBatches } from './serial.js';
 import { countResult } from './stats.js';
 import { selectHosts } from '../inventory/index.js';
-import { renderValue } from '../template/index.js';
+import { renderValue, markUnsafe } from '../template/index.js';
 import { gatherFacts } from '../facts/index.js';
 import { PlaybookError, ConnectionError, errorMessage } from '../errors.js';
 import { connectionVars } from './connection-vars.js';
@@ -107,7 +107,7 @@ async function gatherStep(rt: Runtime, pc: PlayContext, states: HostState[]): Pr
     try {
       const conn = await rt.pool.get(st.name, connectionVars(rt, st.name, pc.play));
       const facts = await gatherFacts((cmd, o) => conn.exec(cmd, o), { subset: pc.play.gatherSubset, timeoutSec: pc.play.gatherTimeout });
-      st.facts = facts;
+      st.facts = markUnsafe(facts);
       st.factsGathered = true;
       return { host: st.name, status: 'ok', changed: false, data: {}, durationMs: performance.now() - started };
     } catch (e) {

@@ -2,7 +2,6 @@
  * `run()`: load and validate everything first (an input error touches no host), then run the
  * plays in order and return per-host stats and per-task results.
  */
-import { dirname, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import type { RunOptions, RunResult } from './types.js';
 import type { Runtime } from './runtime.js';
@@ -11,9 +10,7 @@ import { HostState } from './host-state.js';
 import { VariableManager } from './variables.js';
 import { ConnectionPool } from './connection-pool.js';
 import { runPlay } from './play-runner.js';
-import { buildRegistry } from '../module-api/loader.js';
-import { loadInventory, selectHosts, parseLimit } from '../inventory/index.js';
-import { loadPlaybook, validatePlaybook } from '../playbook/index.js';
+import { prepareRun } from './prepare.js';
 import { OMIT } from '../template/index.js';
 import { OptionsError } from '../errors.js';
 import type { HostStats } from '../events/types.js';
@@ -35,23 +32,12 @@ export const DEFAULT_FORKS = 50;
  */
 export async function run(opts: RunOptions): Promise<RunResult> {
   const started = performance.now();
-  const cwd = opts.cwd ?? process.cwd();
   const events = opts.events ?? new RunEventBus();
-  const playbookPath = resolve(cwd, opts.playbook);
-  const playbookDir = dirname(playbookPath);
   if (opts.forks !== undefined && (!Number.isInteger(opts.forks) || opts.forks < 1)) {
     throw new OptionsError(`forks must be a positive integer, got ${opts.forks}`);
   }
-
-  // Imported when needed: built-in modules import the public API, which exports run().
-  const { builtinModules } = await import('../../modules/index.js');
-  const registry = await buildRegistry({
-    builtins: builtinModules, playbookDir, plugins: opts.plugins, modules: opts.modules, cwd,
-  });
-  const inventory = await loadInventory((opts.inventory ?? []).map((i) => (i.includes(',') && !i.includes('/') ? i : resolve(cwd, i))), { playbookDir });
-  const playbook = await loadPlaybook(playbookPath, { registry });
-  validatePlaybook(playbook, registry);
-  const limitHosts = opts.limit ? resolveLimit(opts.limit, inventory, cwd) : undefined;
+  const { playbookPath, playbookDir, registry, inventory, playbook, hostsFor, limit } = await prepareRun(opts);
+  const limitHosts = limit ? new Set(hostsFor('all')) : undefined;
 
   const hosts = new Map<string, HostState>();
   for (const h of inventory.hosts.keys()) hosts.set(h, new HostState(h));
@@ -101,7 +87,3 @@ function splitTags(list: string[] | undefined): string[] {
   return (list ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
 }
 
-/** --limit: Ansible's rules (patterns, `!`, `&`, @file with one pattern per line). */
-function resolveLimit(limit: string, inventory: Parameters<typeof selectHosts>[0], cwd: string): Set<string> {
-  return new Set(selectHosts(inventory, 'all', { limit: parseLimit(limit, { cwd }) }));
-}

@@ -14,7 +14,7 @@ import { inherit, type Inherited } from './inherit.js';
 import { invokeModule, failureOutcome, type AttemptOutcome } from './invoke-module.js';
 import { createModuleContext } from './module-context.js';
 import { allTrue, renderBool, renderEnvironment, renderNumber, renderString } from './render-keywords.js';
-import { renderValue, evaluateCondition } from '../template/index.js';
+import { renderValue, evaluateCondition, markUnsafe } from '../template/index.js';
 import { PlaybookError, TemplateError, errorMessage } from '../errors.js';
 import { expandLegacyLoop } from '../playbook/index.js';
 import { censorResult } from './censor.js';
@@ -233,6 +233,7 @@ async function once(inp: TaskRunInput, s: Settings, scope: Record<string, unknow
     checkMode: s.checkMode,
     diffMode: s.diffMode,
     verbosity: rt.verbosity,
+    baseDir: rt.playbookDir,
     makeContext: (warnings) =>
       createModuleContext({
         host: host.name,
@@ -270,7 +271,8 @@ function applyConditions(task: TaskNode, out: AttemptOutcome, scope: Record<stri
   if (task.failedWhen?.length) {
     let failed: boolean;
     try {
-      failed = task.failedWhen.some((c) => evaluateCondition(c, withResult, { location: loc }));
+      // A failed_when list is ANDed, like when (checked against ansible-playbook 2.14).
+      failed = task.failedWhen.every((c) => evaluateCondition(c, withResult, { location: loc }));
     } catch (e) {
       throw wrapCondition('failed_when', e, loc);
     }
@@ -319,13 +321,15 @@ function aggregate(items: TaskResult[], dicts: Array<Record<string, unknown>>): 
 
 function register(inp: TaskRunInput, s: Settings, dict: Record<string, unknown>): void {
   const { task, host } = inp;
-  if (task.register) host.runtimeVars[task.register] = dict;
+  // Module output is data, never a template: a '{{' in stdout must stay as it is.
+  if (task.register) host.runtimeVars[task.register] = markUnsafe(dict);
   // set_fact's facts become plain host variables; other modules' facts are ansible_* facts.
   const facts = dict.ansible_facts;
   if (facts && typeof facts === 'object' && !dict.failed) {
     if (s.module.definition.name === 'set_fact') Object.assign(host.runtimeVars, facts);
     else {
-      Object.assign(host.facts, facts);
+      // A new object, not an in-place change: rendered containers are cached by identity.
+      host.facts = markUnsafe({ ...host.facts, ...(facts as Record<string, unknown>) });
       host.factsGathered = true;
     }
   }

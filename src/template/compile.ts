@@ -14,10 +14,7 @@ import {
 import { percentFormat } from './py-format.js';
 import { callValue, getAttr, getSlice } from './ops.js';
 import { pyCallable } from './callable.js';
-import { MappingView } from './mapping-view.js';
-import { getFilter, getTest, filterNames, testNames } from './filters/registry.js';
-import type { FilterDef, FilterEnv, TestDef } from './filters/types.js';
-import { didYouMean } from '../util/suggest.js';
+import { applyFilter, applyTest, lookupFilter, lookupTest } from './apply.js';
 
 export type Expr = (c: EvalContext) => unknown;
 export type Stmt = (c: EvalContext, out: string[]) => void;
@@ -37,7 +34,7 @@ export interface Program {
 const CONSTANTS: Record<string, unknown> = { True: true, true: true, False: false, false: false, None: null, none: null };
 
 /** Text a value prints as inside a template (Ansible prints None as nothing). */
-export function toText(v: unknown): string {
+function toText(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v === null || v === undefined) return '';
   if (v instanceof Undefined) {
@@ -55,66 +52,6 @@ function atLine<T>(node: AstNode, f: () => T): T {
     if (e instanceof TemplateFault && e.line === undefined) e.line = node.lineno + 1;
     throw e;
   }
-}
-
-class FilterEnvImpl implements FilterEnv {
-  constructor(readonly ctx: EvalContext) {}
-  filter(name: string, value: unknown, args: unknown[], kw: Record<string, unknown>): unknown {
-    return applyFilter(lookupFilter(name), name, value, args, kw, this.ctx);
-  }
-  test(name: string, value: unknown, args: unknown[], kw: Record<string, unknown>): boolean {
-    return applyTest(lookupTest(name), value, args, kw, this.ctx);
-  }
-}
-
-function lookupFilter(name: string): FilterDef {
-  const f = getFilter(name);
-  if (!f) throw new TemplateFault(`no filter named '${name}'${didYouMean(name, filterNames())}`, 'syntax');
-  return f;
-}
-
-function lookupTest(name: string): TestDef {
-  const t = getTest(name);
-  if (!t) throw new TemplateFault(`no test named '${name}'${didYouMean(name, testNames())}`, 'syntax');
-  return t;
-}
-
-function checkArgs(args: unknown[], kw: Record<string, unknown>): void {
-  for (const a of args) if (a instanceof Undefined) throw undefinedFault(a);
-  for (const k in kw) if (kw[k] instanceof Undefined) throw undefinedFault(kw[k] as Undefined);
-}
-
-function plainArg(v: unknown): unknown {
-  return v instanceof MappingView ? v.materialize() : v;
-}
-
-function applyFilter(def: FilterDef, name: string, value: unknown, args: unknown[], kw: Record<string, unknown>, ctx: EvalContext): unknown {
-  if (!def.undefinedOk) {
-    if (value instanceof Undefined) throw undefinedFault(value);
-    checkArgs(args, kw);
-  }
-  if (!def.viewsOk) {
-    value = plainArg(value);
-    args = args.map(plainArg);
-  }
-  try {
-    return def.fn(new FilterEnvImpl(ctx), value, args, kw);
-  } catch (e) {
-    if (e instanceof TemplateFault) throw e;
-    throw new TemplateFault(`${name}: ${(e as Error).message ?? String(e)}`, 'filter');
-  }
-}
-
-function applyTest(def: TestDef, value: unknown, args: unknown[], kw: Record<string, unknown>, ctx: EvalContext): boolean {
-  if (!def.undefinedOk) {
-    if (value instanceof Undefined) throw undefinedFault(value);
-    checkArgs(args, kw);
-  }
-  if (!def.viewsOk) {
-    value = plainArg(value);
-    args = args.map(plainArg);
-  }
-  return def.fn(new FilterEnvImpl(ctx), value, args, kw);
 }
 
 interface CompiledArgs {
@@ -346,7 +283,7 @@ class Compiler {
     return (c) => {
       const v = left(c);
       const [a, kw] = evalArgs(args, c);
-      return applyTest(def, v, a, kw, c);
+      return applyTest(def, name, v, a, kw, c);
     };
   }
 

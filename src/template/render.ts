@@ -231,23 +231,25 @@ export function lazyVars(vars: Vars, opts: RenderOptions = {}): Readonly<Vars> {
   const session = sessionOf(opts);
   const scope = scopeOf(vars, session);
   const raw = scope.raw;
-  const proxy = new Proxy(raw, {
-    get(_t, key) {
-      if (typeof key !== 'string' || !scope.has(key)) return undefined;
-      try {
-        const v = scope.lookup(key);
-        if (v instanceof Undefined) throw undefinedFault(v);
-        return toPlain(v, isSettled);
-      } catch (e) {
-        throw toTemplateError(e, typeof raw[key] === 'string' ? (raw[key] as string) : key, opts);
-      }
-    },
-    set() {
-      return false;
-    },
-    deleteProperty() {
-      return false;
-    },
+  const read = (key: string): unknown => {
+    try {
+      const v = scope.lookup(key);
+      if (v instanceof Undefined) throw undefinedFault(v);
+      return toPlain(v, isSettled);
+    } catch (e) {
+      throw toTemplateError(e, typeof raw[key] === 'string' ? (raw[key] as string) : key, opts);
+    }
+  };
+  // The target is an empty object so that frozen variables cannot trip Proxy invariants.
+  const proxy = new Proxy(Object.create(null) as Vars, {
+    get: (_t, key) => (typeof key === 'string' && scope.has(key) ? read(key) : undefined),
+    has: (_t, key) => typeof key === 'string' && scope.has(key),
+    ownKeys: () => Object.keys(raw),
+    getOwnPropertyDescriptor: (_t, key) =>
+      typeof key === 'string' && scope.has(key) ? { get: () => read(key), enumerable: true, configurable: true } : undefined,
+    set: () => false,
+    defineProperty: () => false,
+    deleteProperty: () => false,
   });
   lazyTargets.set(proxy, scope);
   return proxy;

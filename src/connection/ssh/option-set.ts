@@ -13,21 +13,25 @@ export interface OptionValue {
   args: string[];
   /** Where it came from, for messages: "~/.ssh/config:12", "ansible_ssh_common_args". */
   source: string;
+  /** Position among all values added (ssh: of ProxyJump and ProxyCommand, the first wins). */
+  order: number;
 }
 
 export class OptionSet {
   private readonly first = new Map<string, OptionValue>();
   private readonly multi = new Map<string, OptionValue[]>();
+  private count = 0;
 
   /** Record `keyword args` unless the keyword already has a value (accumulating ones append). */
   add(keyword: string, args: string[], source: string): void {
     const k = keyword.toLowerCase();
+    const order = this.count++;
     if (ACCUMULATING.has(k)) {
       const list = this.multi.get(k) ?? [];
-      list.push({ args, source });
+      list.push({ args, source, order });
       this.multi.set(k, list);
     } else if (!this.first.has(k)) {
-      this.first.set(k, { args, source });
+      this.first.set(k, { args, source, order });
     }
   }
 

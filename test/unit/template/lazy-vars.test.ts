@@ -131,6 +131,8 @@ test('lazyVars(): a read-only view rendering values when read', () => {
   }, TypeError);
   // a view passed back to renderValue works like the variables themselves
   assert.equal(renderValue('{{ a + 1 }}', view), 3);
+  // frozen variables are fine
+  assert.equal(lazyVars(Object.freeze({ f: '{{ 1 + 1 }}' })).f, 2);
 });
 
 test('variables layered through a prototype chain are visible', () => {
