@@ -101,6 +101,7 @@ function positiveInt(name: string, raw: string | undefined): number | undefined 
 }
 
 const BECOME_METHODS = ['sudo', 'su'] as const;
+const HOST_KEY_CHECKING = ['strict', 'accept-new', 'off'] as const;
 
 function parsePlaybook(argv: readonly string[], cwd: string): Invocation {
   // --help and --version answer whatever else is on the line.
@@ -162,6 +163,13 @@ function parsePlaybook(argv: readonly string[], cwd: string): Invocation {
   if (connection !== undefined) options.connection = connection;
   const timeout = positiveInt('-T/--timeout', str('timeout'));
   if (timeout !== undefined) options.timeout = timeout;
+  const hostKeyChecking = str('hostKeyChecking');
+  if (hostKeyChecking !== undefined) {
+    if (!(HOST_KEY_CHECKING as readonly string[]).includes(hostKeyChecking)) {
+      throw new OptionsError(`--host-key-checking '${hostKeyChecking}' is not one of ${HOST_KEY_CHECKING.join(', ')}${didYouMean(hostKeyChecking, HOST_KEY_CHECKING)}`);
+    }
+    options.hostKeyChecking = hostKeyChecking as RunOptions['hostKeyChecking'];
+  }
   const startAt = str('startAtTask');
   if (startAt !== undefined) options.startAtTask = startAt;
   const verbosity = (values.verbose as number | undefined) ?? 0;

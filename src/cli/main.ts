@@ -161,11 +161,6 @@ function checkPlaybookFile(path: string, cwd: string): void {
 async function playbookCommand(inv: PlaybookInvocation, io: MainIO): Promise<number> {
   const opts = inv.options;
   checkPlaybookFile(opts.playbook, io.cwd);
-  if (inv.sandbox) {
-    // Never fall back to the real inventory when a rehearsal was asked for.
-    throw new OptionsError('--sandbox is not available in this build yet', { details: [`use '${PROGRAM} sandbox up -i INVENTORY' and run against the sandbox inventory`] });
-  }
-
   if (inv.syntaxCheck || inv.listHosts || inv.listTasks || inv.listTags) {
     const { loadForListing } = await import('./load-for-listing.js');
     const loaded = await loadForListing(opts);
@@ -179,6 +174,21 @@ async function playbookCommand(inv: PlaybookInvocation, io: MainIO): Promise<num
     return EXIT.OK;
   }
 
+  // --sandbox: the same run, on local containers standing in for the inventory's hosts.
+  let rehearsal: import('../sandbox/rehearse.js').Rehearsal | undefined;
+  if (inv.sandbox) {
+    const { prepareRehearsal } = await import('../sandbox/rehearse.js');
+    rehearsal = await prepareRehearsal(opts, (line) => io.stderr.write(`sandbox: ${line}\n`));
+    Object.assign(opts, rehearsal.options);
+  }
+  try {
+    return await runPlaybook(inv, io, opts);
+  } finally {
+    if (rehearsal) await rehearsal.finish(inv.keep);
+  }
+}
+
+async function runPlaybook(inv: PlaybookInvocation, io: MainIO, opts: PlaybookInvocation['options']): Promise<number> {
   const passwords = await collectPasswords({
     askPass: inv.askPass, askBecomePass: inv.askBecomePass,
     connectionPasswordFile: inv.connectionPasswordFile, becomePasswordFile: inv.becomePasswordFile, cwd: io.cwd,

@@ -51,6 +51,7 @@ export const PLAYBOOK_OPTIONS: OptionSpec[] = [
   { key: 'user', long: ['--user'], short: 'u', kind: 'value', metavar: 'REMOTE_USER', help: 'connect as this user (default=None)', group: 'connection' },
   { key: 'connection', long: ['--connection'], short: 'c', kind: 'value', metavar: 'CONNECTION', help: 'connection type to use (default=ssh)', group: 'connection' },
   { key: 'timeout', long: ['--timeout'], short: 'T', kind: 'value', metavar: 'TIMEOUT', help: 'override the connection timeout in seconds (default=10)', group: 'connection' },
+  { key: 'hostKeyChecking', long: ['--host-key-checking'], kind: 'value', metavar: 'MODE', help: 'ssh host key checking: strict (default: unknown keys are refused), accept-new (record unknown keys in known_hosts) or off; a changed key is always refused unless off', group: 'connection' },
   { key: 'askPass', long: ['--ask-pass'], short: 'k', kind: 'flag', help: 'ask for connection password', group: 'connection' },
   { key: 'connectionPasswordFile', long: ['--connection-password-file', '--conn-pass-file'], kind: 'value', metavar: 'CONNECTION_PASSWORD_FILE', help: "read the connection password from this file ('-' for stdin)", group: 'connection' },
   // become

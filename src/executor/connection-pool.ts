@@ -13,6 +13,8 @@ export interface PoolDefaults {
   privateKeyFile?: string;
   password?: string;
   timeout?: number;
+  /** --host-key-checking (host vars win; see src/connection/ssh/host-key-mode.ts). */
+  hostKeyChecking?: 'strict' | 'accept-new' | 'off';
   factories?: Record<string, ConnectionFactory>;
 }
 
@@ -56,6 +58,7 @@ export class ConnectionPool {
       password: str('ansible_password') ?? str('ansible_ssh_pass') ?? this.defaults.password,
       privateKeyFile: str('ansible_ssh_private_key_file') ?? str('ansible_private_key_file') ?? this.defaults.privateKeyFile,
       timeout: this.defaults.timeout,
+      ...(this.defaults.hostKeyChecking ? { hostKeyChecking: this.defaults.hostKeyChecking } : {}),
       vars,
     };
     let conn: Connection;

@@ -44,10 +44,11 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const extraVars = opts.extraVars ?? {};
   const vars = new VariableManager(inventory, hosts, extraVars, {
     playbookDir, checkMode: !!opts.check, diffMode: !!opts.diff, verbosity: opts.verbosity ?? 0, omit: OMIT,
-  });
+  }, opts.hostOverrides);
   const pool = new ConnectionPool({
     connection: opts.connection, user: opts.user, privateKeyFile: opts.privateKeyFile,
     password: opts.connectionPassword, timeout: opts.timeout, factories: opts.connections,
+    hostKeyChecking: opts.hostKeyChecking,
   });
   const rt: Runtime = {
     opts, check: !!opts.check, diff: !!opts.diff, verbosity: opts.verbosity ?? 0,

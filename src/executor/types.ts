@@ -41,6 +41,11 @@ export interface RunOptions {
   connection?: string;
   /** -T / --timeout: connect timeout in seconds (default 10). */
   timeout?: number;
+  /**
+   * --host-key-checking: strict (unknown ssh host keys refused, the default), accept-new
+   * (recorded in known_hosts) or off. ansible_host_key_checking on a host wins.
+   */
+  hostKeyChecking?: 'strict' | 'accept-new' | 'off';
   /** --start-at-task NAME */
   startAtTask?: string;
   /** -v count. */
@@ -57,6 +62,11 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Working directory for relative paths (default process.cwd()). */
   cwd?: string;
+  /**
+   * Variables forced per host above everything else, extra vars included. The sandbox uses it
+   * so that no group_vars/host_vars file can point a rehearsal at a real address.
+   */
+  hostOverrides?: Record<string, Record<string, unknown>>;
 }
 
 /** One task's results across hosts, in the order the task ran. */

@@ -35,6 +35,7 @@ export class VariableManager {
     private readonly hosts: Map<string, HostState>,
     private readonly extraVars: Record<string, unknown>,
     private readonly magic: MagicSettings,
+    private readonly overrides: Record<string, Record<string, unknown>> = {},
   ) {
     this.groups = groupsMap(inventory);
     // hostvars['h'] is computed when read, so it always shows h's latest facts and registers.
@@ -75,6 +76,7 @@ export class VariableManager {
       ...this.factVars(state),
       ...(state?.runtimeVars ?? {}),
       ...this.extraVars,
+      ...(this.overrides[host] ?? {}),
       ...this.hostMagic(host),
     };
   }
@@ -109,7 +111,7 @@ export class VariableManager {
     for (const l of layers) if (l) Object.assign(scope, l);
     if (state) Object.assign(scope, state.runtimeVars);
     if (params) Object.assign(scope, params);
-    Object.assign(scope, this.extraVars, this.hostMagic(host));
+    Object.assign(scope, this.extraVars, this.overrides[host] ?? {}, this.hostMagic(host));
     scope.play_hosts = play.batch;
     scope.ansible_play_hosts = play.batch;
     scope.ansible_play_batch = play.batch;

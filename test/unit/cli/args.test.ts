@@ -100,7 +100,7 @@ test('every option in the table is reachable by all its names', () => {
     if (spec.key === 'help' || spec.key === 'version' || spec.key === 'keep') continue;
     const names = [...spec.long, ...(spec.short ? [`-${spec.short}`] : [])];
     for (const n of names) {
-      const value = spec.key === 'becomeMethod' ? 'sudo' : spec.key === 'forks' || spec.key === 'timeout' ? '3' : spec.key === 'extraVars' ? 'a=1' : 'v';
+      const value = spec.key === 'becomeMethod' ? 'sudo' : spec.key === 'hostKeyChecking' ? 'accept-new' : spec.key === 'forks' || spec.key === 'timeout' ? '3' : spec.key === 'extraVars' ? 'a=1' : 'v';
       const argv = spec.kind === 'value' || spec.kind === 'list' ? [n, value, 'x.yml'] : [n, 'x.yml'];
       assert.doesNotThrow(() => parseArgs(argv, { cwd: '/w' }), `${n}`);
     }
