@@ -15,7 +15,9 @@ import setFact from './set_fact/index.js';
 import shell from './shell/index.js';
 import slurp from './slurp/index.js';
 import stat from './stat/index.js';
+import systemd from './systemd/index.js';
 
 export const builtinModules: ModuleDefinition[] = [
   assertModule, command, copy, debug, fail, file, lineinfile, ping, setFact, shell, slurp, stat,
+  systemd,
 ];

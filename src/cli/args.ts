@@ -163,6 +163,12 @@ function parsePlaybook(argv: readonly string[], cwd: string): Invocation {
   if (connection !== undefined) options.connection = connection;
   const timeout = positiveInt('-T/--timeout', str('timeout'));
   if (timeout !== undefined) options.timeout = timeout;
+  const taskTimeout = str('taskTimeout');
+  if (taskTimeout !== undefined) {
+    const n = Number(taskTimeout);
+    if (!Number.isInteger(n) || n < 0) throw new OptionsError(`--task-timeout must be a whole number of seconds, got '${taskTimeout}'`);
+    options.taskTimeout = n;
+  }
   const hostKeyChecking = str('hostKeyChecking');
   if (hostKeyChecking !== undefined) {
     if (!(HOST_KEY_CHECKING as readonly string[]).includes(hostKeyChecking)) {

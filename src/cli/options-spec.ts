@@ -41,6 +41,7 @@ export const PLAYBOOK_OPTIONS: OptionSpec[] = [
   { key: 'diff', long: ['--diff'], short: 'D', kind: 'flag', help: 'when changing files and templates, show the differences in those files; works great with --check', group: 'options' },
   { key: 'extraVars', long: ['--extra-vars'], short: 'e', kind: 'list', metavar: 'EXTRA_VARS', help: 'set additional variables as key=value or YAML/JSON, if filename prepend with @; repeatable, later wins', group: 'options' },
   { key: 'forks', long: ['--forks'], short: 'f', kind: 'value', metavar: 'FORKS', help: 'how many hosts run a task at the same time (default=50)', group: 'options' },
+  { key: 'taskTimeout', long: ['--task-timeout'], kind: 'value', metavar: 'TASK_TIMEOUT', help: 'time limit of each task in seconds (0: none); a task keyword `timeout:` overrides it', group: 'options' },
   { key: 'startAtTask', long: ['--start-at-task'], kind: 'value', metavar: 'START_AT_TASK', help: 'start the playbook at the task matching this name', group: 'options' },
   { key: 'listHosts', long: ['--list-hosts'], kind: 'flag', help: 'outputs a list of matching hosts; does not execute anything else', group: 'options' },
   { key: 'listTasks', long: ['--list-tasks'], kind: 'flag', help: 'list all tasks that would be executed', group: 'options' },

@@ -25,6 +25,8 @@ export interface ContextInputs {
   connection?: () => Promise<Connection>;
   /** Directories searched for controller files (playbook's files/ and the playbook dir). */
   searchDirs: string[];
+  /** performance.now() value after which commands are cut (task `timeout`). */
+  deadline?: number;
   warn(message: string): void;
 }
 
@@ -47,8 +49,12 @@ export function createModuleContext(inp: ContextInputs): ApplyContext {
   const run = async (command: string | string[], opts: CommandOptions = {}): Promise<ExecResult> => {
     const line = Array.isArray(command) ? shellJoin(command) : command;
     const c = await conn();
+    // Under a task timeout, each command gets what is left of the task's time.
+    const left = inp.deadline !== undefined ? Math.max(1, Math.round(inp.deadline - performance.now())) : undefined;
+    const timeoutMs = left !== undefined ? Math.min(left, opts.timeoutMs ?? left) : opts.timeoutMs;
     const res = await c.exec(line, {
       ...opts,
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       env: env || opts.env ? { ...(env ?? {}), ...(opts.env ?? {}) } : undefined,
       become: opts.become ?? inp.become,
     });

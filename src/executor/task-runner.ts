@@ -223,6 +223,8 @@ async function once(inp: TaskRunInput, s: Settings, scope: Record<string, unknow
   const { rt, task, host } = inp;
   const targetHost = s.delegateTo ?? host.name;
   const isController = s.module.definition.target === 'controller';
+  const timeoutSec = renderNumber(task.timeout ?? rt.opts.taskTimeout, scope, 0, task.location);
+  const deadline = timeoutSec > 0 ? performance.now() + timeoutSec * 1000 : undefined;
   return invokeModule({
     module: s.module,
     rawArgs: task.args,
@@ -245,6 +247,7 @@ async function once(inp: TaskRunInput, s: Settings, scope: Record<string, unknow
         become: s.become,
         environment: s.environment,
         connection: isController ? undefined : () => rt.pool.get(targetHost, connectionVars(rt, targetHost, inp.pc.play)),
+        deadline,
         searchDirs: [...new Set([task.location.file ? dirOf(task.location.file) : rt.playbookDir, rt.playbookDir])],
         warn: (m) => warnings.push(m),
       }),

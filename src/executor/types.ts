@@ -46,6 +46,8 @@ export interface RunOptions {
    * (recorded in known_hosts) or off. ansible_host_key_checking on a host wins.
    */
   hostKeyChecking?: 'strict' | 'accept-new' | 'off';
+  /** --task-timeout: default time limit of every task, seconds (0 = none). */
+  taskTimeout?: number;
   /** --start-at-task NAME */
   startAtTask?: string;
   /** -v count. */

@@ -75,6 +75,7 @@ export const KEYWORD_SCHEMAS: Record<string, KeywordSchema> = {
   until: conditions,
   retries: intOrTemplate,
   delay: numOrTemplate,
+  timeout: intOrTemplate,
   args: k('a mapping', { type: 'object' }),
   action: k('a string or a mapping', { type: ['string', 'object'] }),
   local_action: k('a string or a mapping', { type: ['string', 'object'] }),
@@ -124,7 +125,7 @@ const COMMON = [
 
 export const TASK_KEYWORDS = [
   ...COMMON, 'loop', 'loop_control', 'register', 'notify', 'changed_when', 'failed_when', 'until', 'retries', 'delay',
-  'args', 'action', 'local_action',
+  'timeout', 'args', 'action', 'local_action',
 ];
 export const HANDLER_KEYWORDS = [...TASK_KEYWORDS, 'listen'];
 export const BLOCK_KEYWORDS = [...COMMON, 'block', 'rescue', 'always', 'notify'];
@@ -152,7 +153,6 @@ export const UNSUPPORTED_KEYWORDS: Record<string, string> = {
   debugger: 'the task debugger is not supported',
   delegate_facts: 'delegate_facts is not supported',
   port: 'set ansible_port in the inventory',
-  timeout: 'task timeouts are not supported as a keyword; pass a timeout to the module',
   connection: 'set the connection on the play or in the inventory (ansible_connection)',
   remote_user: 'set remote_user on the play or in the inventory (ansible_user)',
   roles: 'roles are not supported; use import_tasks with a task file',

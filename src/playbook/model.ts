@@ -69,6 +69,8 @@ export interface TaskNode extends CommonKeywords {
   failedWhen?: Array<string | boolean>;
   until?: Array<string | boolean>;
   retries?: number | string;
+  /** Task time limit in seconds (Ansible's `timeout` keyword; --task-timeout is the default). */
+  timeout?: number | string;
   delay?: number | string;
 }
 

@@ -270,6 +270,7 @@ function parseTask(entry: Entry, scope: Scope): Node[] {
     until: d['until'] === undefined ? undefined : conditionList(d['until']),
     retries: intOrTemplate(d['retries']),
     delay: intOrTemplate(d['delay']),
+    timeout: intOrTemplate(d['timeout']),
   });
   return [task];
 }

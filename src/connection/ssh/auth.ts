@@ -124,7 +124,10 @@ export function authPlan(target: SshTarget, ids: LoadedIdentities): AuthPlan {
     failure() {
       const methods = allowed?.length ? allowed.join(',') : 'no methods';
       const details = [
-        tried.length ? `tried: ${tried.join('; ')}` : 'no authentication method could be tried',
+        tried.length
+          ? `tried: ${tried.join('; ')}`
+          : 'nothing to authenticate with: give a private key (ansible_ssh_private_key_file, --private-key), ' +
+            'load one into ssh-agent (SSH_AUTH_SOCK), or a password (ansible_password, -k)',
         ...ids.problems,
       ];
       if (target.password === undefined && allowed?.some((m) => m === 'password' || m === 'keyboard-interactive')) {

@@ -188,9 +188,10 @@ export function networkFacts(raw: RawGather): Facts {
   const facts: Facts = {};
   const names: string[] = [];
   for (const [name, iface] of interfaces) {
-    const key = name.replace(/:/g, '_');
-    names.push(key);
-    facts[key] = iface;
+    // The list keeps dashes; the per-interface fact names do not (Ansible's fact namespace
+    // turns '-' into '_': ansible_facts['k8sp_br0'] for interface k8sp-br0).
+    names.push(name.replace(/:/g, '_'));
+    facts[name.replace(/[:-]/g, '_')] = iface;
   }
   facts['interfaces'] = names;
   facts['default_ipv4'] = defaultIpv4;

@@ -20,13 +20,14 @@ test('captured Debian 12: distribution and container detection', () => {
 });
 
 test('captured Debian 12: bridge with its ports, veth names without @peer', () => {
-  const br = facts['k8sp-br0'] as Record<string, unknown>;
+  // Fact names use '_' where the interface name has '-', as Ansible's (ansible_k8sp_br0).
+  const br = facts['k8sp_br0'] as Record<string, unknown>;
   assert.equal(br['type'], 'bridge');
   assert.deepEqual(br['interfaces'], ['vb-k0-0-master', 'vb-k0-1-node-1', 'vb-k0-2-nodfBxb']);
   assert.equal(br['stp'], false);
   assert.equal((br['ipv4'] as Record<string, unknown>)['address'], '10.213.0.1');
   assert.ok((facts['interfaces'] as string[]).includes('vb-k0-1-node-1'));
-  assert.equal(((facts['vb-k0-1-node-1'] as Record<string, unknown>)['ipv6'] as unknown[]).length, 1);
+  assert.equal(((facts['vb_k0_1_node_1'] as Record<string, unknown>)['ipv6'] as unknown[]).length, 1);
   assert.equal((facts['default_ipv4'] as Record<string, unknown>)['address'], '192.0.2.2');
   assert.deepEqual(facts['all_ipv4_addresses'], ['192.0.2.2', '10.213.0.1']);
 });
