@@ -4,10 +4,38 @@
  * whether br_netfilter's /proc/sys/net/bridge is there.
  */
 import type { GatherContext } from '../../src/index.js';
-import {
-  fileSectionCommand, newNonce, parseFileSection, parseSections, sectionsScript, type FileProbe, type Section,
-} from '../_shared/sections.js';
+import { readSections } from '../_shared/read-sections.js';
 import { procPath } from './keys.js';
+
+/**
+ * A section command telling what a path is and, for a regular file, its content:
+ * `F<content>` (regular file), `D` (directory), `O` (something else), `N` (nothing there).
+ */
+export function fileSectionCommand(path: string, quote: (s: string) => string): string {
+  const p = quote(path);
+  return `if [ -f ${p} ]; then printf F; cat -- ${p}; elif [ -d ${p} ]; then printf D; elif [ -e ${p} ] || [ -L ${p} ]; then printf O; else printf N; fi`;
+}
+
+/** What fileSectionCommand found. */
+export type FileProbe =
+  | { kind: 'file'; content: string }
+  | { kind: 'directory' }
+  | { kind: 'other' }
+  | { kind: 'absent' }
+  | { kind: 'unreadable'; message: string };
+
+/** Parse a fileSectionCommand section (its output and exit status). */
+export function parseFileSection(s: { out: string; rc: number } | undefined): FileProbe {
+  if (!s || s.out === '') throw new Error('file section missing from the host\'s answer');
+  const rest = s.out.slice(1);
+  switch (s.out[0]) {
+    case 'F': return s.rc === 0 ? { kind: 'file', content: rest } : { kind: 'unreadable', message: `cat exited with status ${s.rc}` };
+    case 'D': return { kind: 'directory' };
+    case 'O': return { kind: 'other' };
+    case 'N': return { kind: 'absent' };
+    default: throw new Error(`unexpected file section: ${JSON.stringify(s.out.slice(0, 40))}`);
+  }
+}
 
 /** The live value of a key. */
 export type LiveValue =
@@ -55,28 +83,26 @@ function dirOf(path: string): string {
   return i < 0 ? '.' : i === 0 ? '/' : path.slice(0, i);
 }
 
-/** The sections gatherSysctl asks for (exported for the unit tests' fake host). */
-export function sysctlSections(name: string, file: string, quote: (s: string) => string): Section[] {
-  const sections: Section[] = [
-    { name: 'live', command: liveSectionCommand(name, quote) },
-    { name: 'file', command: fileSectionCommand(file, quote) },
-    { name: 'dir', command: `if [ -d ${quote(dirOf(file))} ]; then printf Y; else printf N; fi` },
-  ];
-  if (isBridgeKey(name)) sections.push({ name: 'bridge', command: 'if [ -d /proc/sys/net/bridge ]; then printf Y; else printf N; fi' });
+/** The section commands gatherSysctl runs (name -> command). */
+export function sysctlSections(name: string, file: string, quote: (s: string) => string): Record<string, string> {
+  const sections: Record<string, string> = {
+    live: liveSectionCommand(name, quote),
+    file: fileSectionCommand(file, quote),
+    dir: `if [ -d ${quote(dirOf(file))} ]; then printf Y; else printf N; fi`,
+  };
+  if (isBridgeKey(name)) sections.bridge = 'if [ -d /proc/sys/net/bridge ]; then printf Y; else printf N; fi';
   return sections;
 }
 
 /** Read everything the plan needs with one command on the host. */
 export async function gatherSysctl(ctx: GatherContext, name: string, file: string): Promise<SysctlState> {
-  const nonce = newNonce();
-  const r = await ctx.run(sectionsScript(sysctlSections(name, file, ctx.quote), nonce));
-  const s = parseSections(r.stdout, nonce);
-  if (!s.has('dir')) throw new Error(`reading sysctl state failed (rc=${r.rc}): ${r.stderr.trim()}`);
+  const s = await readSections(ctx, sysctlSections(name, file, ctx.quote));
+  if (!s.dir) throw new Error('reading the sysctl state failed: the host gave no answer');
   const state: SysctlState = {
-    file: parseFileSection(s.get('file')),
-    dirExists: s.get('dir') === 'Y',
-    live: parseLive(s.get('live')),
+    file: parseFileSection(s.file),
+    dirExists: s.dir.out === 'Y',
+    live: parseLive(s.live?.out),
   };
-  if (s.has('bridge')) state.bridgeLoaded = s.get('bridge') === 'Y';
+  if (s.bridge) state.bridgeLoaded = s.bridge.out === 'Y';
   return state;
 }

@@ -65,7 +65,7 @@ async function readUnit(ctx: GatherContext, a: SystemdArgs): Promise<UnitProbe> 
 
 async function managerVerb(ctx: ApplyContext, a: SystemdArgs, verb: 'daemon-reload' | 'daemon-reexec'): Promise<void> {
   const r = await ctx.run(managerCommand(a, verb));
-  if (r.rc !== 0) throw new ModuleFailure(`failure ${r.rc} during ${verb}: ${r.stderr}`, { rc: r.rc, stdout: r.stdout, stderr: r.stderr });
+  if (r.rc !== 0) throw new ModuleFailure(`failure ${r.rc} during ${verb}: ${r.stderr.trim()}`, { rc: r.rc, stdout: r.stdout, stderr: r.stderr });
 }
 
 /**
@@ -88,7 +88,7 @@ async function runVerbs(ctx: ApplyContext, a: SystemdArgs, unit: UnitPlan, probe
     const r = await run(mask);
     if (r.rc !== 0) {
       if (!unit.facts.found) throw missingUnit(name);
-      throw fail(`Unable to ${mask} service ${name}: ${r.stdout}${r.stderr}`, r);
+      throw fail(`Unable to ${mask} service ${name}: ${(r.stdout + r.stderr).trim()}`, r);
     }
     changed = true;
     if (a.enabled != null) {
@@ -100,12 +100,12 @@ async function runVerbs(ctx: ApplyContext, a: SystemdArgs, unit: UnitPlan, probe
   }
   if (enable) {
     const r = await run(enable);
-    if (r.rc !== 0) throw fail(`Unable to ${enable} service ${name}: ${r.stdout}${r.stderr}`, r);
+    if (r.rc !== 0) throw fail(`Unable to ${enable} service ${name}: ${(r.stdout + r.stderr).trim()}`, r);
     changed = true;
   }
   if (state) {
     const r = await run(state);
-    if (r.rc !== 0) throw fail(`Unable to ${state} service ${name}: ${r.stderr}`, r);
+    if (r.rc !== 0) throw fail(`Unable to ${state} service ${name}: ${r.stderr.trim()}`, r);
     changed = true;
   }
   return changed;

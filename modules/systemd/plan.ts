@@ -61,6 +61,14 @@ const VALID_ENABLED_STATES = new Set([
 
 const GLOB_CHARS = ['*', '?', '['];
 
+/**
+ * The state word of `is-enabled -l` (its first line): with -l, systemctl lists the unit's
+ * links on the following lines, where Ansible's own `is-enabled` call (without -l) has one line.
+ */
+export function enabledWord(a: Answer): string {
+  return (a.out.split('\n')[0] ?? '').trim();
+}
+
 /** Ansible refuses glob patterns in the unit name. */
 export function checkUnitName(name: string | undefined): void {
   if (name == null) return;
@@ -77,7 +85,7 @@ export function missingUnit(name: string): ModuleFailure {
 }
 
 /** Read the probe the way Ansible reads its commands' answers; fails where Ansible fails. */
-export function unitFacts(name: string, p: UnitProbe): UnitFacts {
+export function unitFacts(name: string, p: UnitProbe, scope: Scope = 'system'): UnitFacts {
   let status: Record<string, string> = {};
   let isSystemd = false;
   const { show } = p;
@@ -95,7 +103,7 @@ export function unitFacts(name: string, p: UnitProbe): UnitFacts {
     status = parseSystemctlShow(show.out);
     isSystemd = (p.listUnitFilesSearch?.out ?? '').includes(unitSearch(name));
     status.ActiveState = (p.isActive?.out ?? '').replace(/\n+$/, '');
-  } else if (VALID_ENABLED_STATES.has(p.isEnabled.out.trim())) {
+  } else if (VALID_ENABLED_STATES.has(enabledWord(p.isEnabled))) {
     isSystemd = true;
   } else if (p.listUnitFiles?.rc === 0) {
     // `show` does not work everywhere (chroot); list-unit-files does for real units.
@@ -103,7 +111,10 @@ export function unitFacts(name: string, p: UnitProbe): UnitFacts {
   } else if (p.systemctl && p.systemctl.rc !== 0) {
     // systemctl itself cannot work (no systemd as PID 1, no bus): its own words, like Ansible's check_rc.
     const stderr = p.systemctl.out;
-    throw new ModuleFailure(stderr.trim() || `systemctl failed (rc=${p.systemctl.rc})`, { rc: p.systemctl.rc, stderr, cmd: 'systemctl' });
+    const details = scope !== 'system'
+      ? [`scope: ${scope} needs that user's systemd instance and bus: a login session, or \`loginctl enable-linger <user>\` and XDG_RUNTIME_DIR=/run/user/<uid>`]
+      : [];
+    throw new ModuleFailure(stderr.trim() || `systemctl failed (rc=${p.systemctl.rc})`, { rc: p.systemctl.rc, stderr, cmd: 'systemctl' }, { details });
   }
   const isInitd = p.initScript;
   return { status, isSystemd, isInitd, found: isSystemd || isInitd };
@@ -129,7 +140,7 @@ export function enableDecision(want: boolean, isEnabled: Answer, wish: Pick<Unit
     if (wish.scope === 'system' && initScript && !isEnabled.out.trim().endsWith('disabled') && sysvEnabled) enabled = true;
   }
   if (enabled === want) return { enabled };
-  if (!want && isEnabled.out.trim() === 'static') {
+  if (!want && enabledWord(isEnabled) === 'static') {
     return {
       enabled,
       warning: `unit ${wish.name} is static (it has no [Install] section): there is nothing to disable, enabled: false changes nothing`,
@@ -147,7 +158,7 @@ const isRunning = (s: Record<string, string>) => s.ActiveState === 'active' || s
 export function planUnit(wish: UnitWish, p: UnitProbe): UnitPlan {
   const name = wish.name;
   checkUnitName(name);
-  const facts = unitFacts(name, p);
+  const facts = unitFacts(name, p, wish.scope);
   const { status, found } = facts;
   const verbs: UnitVerb[] = [];
   const warnings: string[] = [];
@@ -160,7 +171,7 @@ export function planUnit(wish: UnitWish, p: UnitProbe): UnitPlan {
   }
 
   // Masked: systemd's word is is-enabled saying "masked" (a unit can be masked before it exists).
-  const maskedNow = p.isEnabled.out.trim() === 'masked';
+  const maskedNow = enabledWord(p.isEnabled) === 'masked';
   let maskedAtStart = maskedNow || status.LoadState === 'masked';
   if (wish.masked != null) {
     maskedAtStart = wish.masked;

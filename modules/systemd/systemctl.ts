@@ -77,7 +77,9 @@ export interface UnitProbe {
   offline?: boolean;
 }
 
-const MARK = '@@k8splay-systemd ';
+/** Starts each answer's line in the probe's output (exported for the test fakes). */
+export const PROBE_MARK = '@@k8splay-systemd ';
+const MARK = PROBE_MARK;
 
 /**
  * The probe: a subshell that runs `show` and `is-enabled`, tests the sysv script and links

@@ -87,7 +87,9 @@ function sudoHandshake(prompt: string, password: string | undefined): Handshake 
       sent = true;
       return { write: `${password}\n` };
     },
-    onExit(stderr, reason) {
+    onExit(rawStderr, reason) {
+      // Our own prompt is noise in the message ("...password:deploy is not in the sudoers file").
+      const stderr = rawStderr.split(prompt).join('');
       if (notFound(stderr, 'sudo')) return `sudo is not installed or not in PATH${tail(stderr)}`;
       if (/a password is required/.test(stderr)) return 'Missing sudo password (use --ask-become-pass / -K)';
       if (/incorrect password attempt|Sorry, try again/.test(stderr)) return 'Incorrect sudo password';

@@ -37,7 +37,7 @@ const factories = new Map<string, ConnectionFactory>([
   ['ssh', (opts) => new SshConnection(opts)],
 ]);
 
-/** Make a connection type available to createConnection (the ssh transport registers itself). */
+/** Make a connection type available to createConnection (plugins and tests add their own). */
 export function registerConnection(type: string, factory: ConnectionFactory): void {
   factories.set(type, factory);
 }

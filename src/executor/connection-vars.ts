@@ -6,7 +6,7 @@ import type { Runtime } from './runtime.js';
 import type { Play } from '../playbook/model.js';
 import { renderValue } from '../template/index.js';
 
-const CONNECTION_KEYS = /^ansible_(connection|host|ssh_host|port|ssh_port|user|ssh_user|password|ssh_pass|ssh_private_key_file|private_key_file|ssh_common_args|ssh_extra_args|host_key_checking|ssh_host_key_checking|become.*|timeout|python_interpreter)$/;
+const CONNECTION_KEYS = /^ansible_(connection|host|ssh_host|port|ssh_port|user|ssh_user|password|ssh_pass|ssh_password|ssh_private_key_file|private_key_file|ssh_private_key_passphrase|ssh_common_args|ssh_extra_args|ssh_args|ssh_retries|host_key_checking|ssh_host_key_checking|shell_executable|become.*|timeout|python_interpreter)$/;
 
 /**
  * Host variables win over the play's `connection:` and `remote_user:` keywords, as in Ansible.

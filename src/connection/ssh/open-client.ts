@@ -132,7 +132,7 @@ async function viaJumpHosts(opts: SshConnectionOptions, target: SshTarget, clean
     // its own ProxyJump is not followed: the list says the whole way.
     const hopTarget = resolveTarget(
       { ...opts, host: `${target.inventoryHost} (jump host ${hop.destination})` },
-      { destination: hop.destination, ...(hop.user ? { user: hop.user } : {}), ...(hop.port ? { port: hop.port } : {}), inheritIdentities: target.identityFiles },
+      { destination: hop.destination, ...(hop.user ? { user: hop.user } : {}), ...(hop.port ? { port: hop.port } : {}), ...(target.defaultIdentities ? {} : { inheritIdentities: target.identityFiles }) },
     );
     delete hopTarget.proxyJump;
     delete hopTarget.proxyCommand;
@@ -217,6 +217,8 @@ function handshake(
         }
         if (settled) return;
         settled = true;
+        // Commands and their answers are small request/response messages: no Nagle delay.
+        client.setNoDelay(true);
         resolve({ client, warnings });
       })();
     });

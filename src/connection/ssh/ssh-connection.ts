@@ -5,7 +5,7 @@
  * commands reject with ConnectionError at once (the executor reports the host unreachable).
  */
 import type { SFTPWrapper } from 'ssh2';
-import { ConnectionError } from '../../errors.js';
+import { ConnectionError, ModuleFailure } from '../../errors.js';
 import type { BecomeSpec, Connection, ExecOptions, ExecResult } from '../types.js';
 import { ShellPool } from '../shell-pool.js';
 import { readFileViaShell } from '../host-files.js';
@@ -69,7 +69,7 @@ export class SshConnection implements Connection {
       return await sftpReadFile(sftp, path);
     } catch (e) {
       if (this.lost) throw this.lost;
-      if (e instanceof Error && e.name === 'ModuleFailure') throw e;
+      if (e instanceof ModuleFailure) throw e;
       throw new ConnectionError(this.host, `sftp read of ${path} failed: ${(e as Error).message}`, { cause: e });
     }
   }
@@ -80,6 +80,12 @@ export class SshConnection implements Connection {
     await this.pool.close();
     const o = this.opened;
     if (!o) return;
+    this.opened = undefined;
+    if (this.lost) {
+      o.client.destroy();
+      o.closeTransport();
+      return;
+    }
     const sftp = await this.sftp?.catch(() => undefined);
     try {
       sftp?.end();
@@ -110,22 +116,27 @@ export class SshConnection implements Connection {
     }
     this.opened = opened;
     let lastError = '';
+    let current = true;
     opened.client.on('error', (err: Error & { level?: string }) => {
       lastError = err.message === 'Keepalive timeout'
         ? `no answer to ${opened.target.keepaliveCountMax} keepalives in ${(opened.target.keepaliveIntervalMs * (opened.target.keepaliveCountMax + 1)) / 1000}s`
         : err.message;
     });
     opened.client.on('close', () => {
-      if (this.closed && !lastError) return;
+      if (!current || (this.closed && !lastError)) return;
       const why = lastError || 'connection closed by the remote host';
       this.markLost(`connection to ${opened.target.hostName} lost: ${why}`);
     });
     try {
       await this.pool.open();
     } catch (e) {
-      await this.close();
-      this.closed = false;
+      // The shell could not start (a nologin shell, a broken profile): give this connection
+      // up quietly; a later connect() may try again.
+      if (this.lost) throw this.lost;
+      current = false;
       this.opened = undefined;
+      opened.client.end();
+      opened.closeTransport();
       throw e;
     }
   }

@@ -100,7 +100,7 @@ test('every option in the table is reachable by all its names', () => {
     if (spec.key === 'help' || spec.key === 'version' || spec.key === 'keep') continue;
     const names = [...spec.long, ...(spec.short ? [`-${spec.short}`] : [])];
     for (const n of names) {
-      const value = spec.key === 'becomeMethod' ? 'sudo' : spec.key === 'hostKeyChecking' ? 'accept-new' : spec.key === 'forks' || spec.key === 'timeout' ? '3' : spec.key === 'extraVars' ? 'a=1' : 'v';
+      const value = spec.key === 'becomeMethod' ? 'sudo' : spec.key === 'hostKeyChecking' ? 'accept-new' : spec.key === 'forks' || spec.key === 'timeout' || spec.key === 'taskTimeout' ? '3' : spec.key === 'extraVars' ? 'a=1' : 'v';
       const argv = spec.kind === 'value' || spec.kind === 'list' ? [n, value, 'x.yml'] : [n, 'x.yml'];
       assert.doesNotThrow(() => parseArgs(argv, { cwd: '/w' }), `${n}`);
     }
@@ -160,4 +160,10 @@ test('splitArgs keeps quotes and Jinja2 blocks together, as Ansible', () => {
   assert.deepEqual(splitArgs('msg={{ x | default("a b") }} n=1'), ['msg={{ x | default("a b") }}', 'n=1']);
   assert.deepEqual(splitArgs('a="x\ny" b=2'), ['a="x\ny"', 'b=2']);
   assert.deepEqual(splitArgs('a=1  b=2'), ['a=1 ', 'b=2']);
+});
+
+test('--task-timeout takes whole seconds', () => {
+  const inv = parseArgs(['--task-timeout', '30', 'x.yml'], { cwd: '/w' });
+  assert.equal(inv.command === 'playbook' && inv.options.taskTimeout, 30);
+  optionsError(['--task-timeout', 'soon', 'x.yml'], /--task-timeout must be a whole number/);
 });

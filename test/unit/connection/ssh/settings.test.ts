@@ -106,6 +106,7 @@ test('inventory values beat ssh args, which beat the config; ConnectTimeout, -T'
   assert.equal(target({ configText, timeout: 30 }).connectTimeoutMs, 30_000);
   assert.equal(target({ configText }).connectTimeoutMs, 3000);
   assert.equal(target({ configText, port: 2500 }).port, 2500);
+  assert.equal(target({ privateKeyFile: '~/.ssh/inv_key' }).identityFiles[0]!.path, join(home, '.ssh/inv_key'));
 });
 
 test('the destination is ansible_host; Host blocks match it, not the inventory name', () => {
