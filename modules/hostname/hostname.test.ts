@@ -52,11 +52,12 @@ function host(spec: HostSpec): FakeContext & { kernel(): string } {
     {
       match: /^hostnamectl --pretty --static set-hostname /,
       respond: (cmd, _o, h) => {
-        h.files.set('/etc/hostname', { type: 'file', content: `${shlexSplit(cmd).pop()}\n` });
+        // hostnamed writes /etc/hostname and sets the kernel's name too.
+        kernel = shlexSplit(cmd).pop()!;
+        h.files.set('/etc/hostname', { type: 'file', content: `${kernel}\n` });
         return {};
       },
     },
-    { match: /^hostnamectl --transient set-hostname /, respond: (cmd) => ((kernel = shlexSplit(cmd).pop()!), {}) },
     { match: /^hostname -F \/etc\/hostname$/, respond: (_c, _o, h) => ((kernel = h.text('/etc/hostname')!.trim()), {}) },
     { match: /^hostname /, respond: (cmd) => ((kernel = shlexSplit(cmd).pop()!), {}) },
   ];
@@ -88,7 +89,7 @@ test('systemd host: permanent then running name with hostnamectl, facts and diff
   assert.equal(r.status, 'changed', r.msg);
   assert.deepEqual(commandsRun(h), [
     'hostnamectl --pretty --static set-hostname node1.lab.example',
-    'hostnamectl --transient set-hostname node1.lab.example',
+    'hostname node1.lab.example',
   ]);
   assert.equal(h.kernel(), 'node1.lab.example');
   assert.deepEqual(r.result.ansible_facts, {
@@ -102,11 +103,11 @@ test('systemd host: permanent then running name with hostnamectl, facts and diff
   assert.equal(commandsRun(h).length, 2);
 });
 
-test('only the running name differs: only the transient name is set; diff shows the running name', async () => {
+test('only the running name differs: set with hostname (hostnamectl --transient is ignored when a static name is set)', async () => {
   const h = host({ kernel: 'tmpname', files: { '/etc/hostname': 'master\n' }, systemd: true });
   const r = await runModule(hostname, { name: 'master' }, h);
   assert.equal(r.status, 'changed');
-  assert.deepEqual(commandsRun(h), ['hostnamectl --transient set-hostname master']);
+  assert.deepEqual(commandsRun(h), ['hostname master']);
   assert.equal(r.diff![0]!.before, 'hostname = tmpname\n');
   // An unresolvable name: the FQDN is the name itself.
   assert.equal((r.result.ansible_facts as Record<string, unknown>).ansible_fqdn, 'master');

@@ -48,10 +48,10 @@ export function planHostname(args: HostnameArgs, st: HostnameState, quote: (s: s
     }
   }
   if (current !== name) {
-    if (s === 'systemd') {
-      tooLong();
-      changes.push({ kind: 'run', cmd: `hostnamectl --transient set-hostname ${quote(name)}` });
-    } else if (s === 'file') {
+    if (s === 'systemd' || s === 'file') {
+      if (s === 'systemd') tooLong();
+      // Not `hostnamectl --transient`: with a static name set, systemd ignores it ("Hint: static
+      // hostname is already set"), so Ansible never converges when only the running name differs.
       changes.push({ kind: 'run', cmd: st.hasHostnameCmd ? `hostname ${quote(name)}` : `printf '%s' ${quote(name)} > /proc/sys/kernel/hostname` });
     } else if (s === 'alpine') {
       changes.push({ kind: 'run', cmd: 'hostname -F /etc/hostname' });

@@ -74,7 +74,7 @@ export default defineModule<SysctlArgs, SysctlState, SysctlChange>({
       sysctl_file: { type: 'string', default: DEFAULT_SYSCTL_FILE, description: 'The sysctl file to edit.' },
       load_module: {
         type: 'string',
-        description: 'k8splay: kernel module to load (modprobe, not persistent) when the key does not exist yet, e.g. br_netfilter for net.bridge.* keys.',
+        description: 'k8splay: kernel module to load (modprobe) when the key does not exist yet, e.g. br_netfilter for net.bridge.* keys. Not persistent: for boots, use the modprobe module with persistent: present.',
       },
       backup: { type: 'boolean', default: false, description: 'k8splay: keep a timestamped copy of the file before changing it.' },
     },

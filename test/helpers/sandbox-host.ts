@@ -25,8 +25,9 @@ import { RunEventBus } from '../../src/events/bus.js';
 import type { RunOptions, RunResult } from '../../src/executor/types.js';
 import type { RunEvents, TaskResult } from '../../src/events/types.js';
 
-export function sandboxSkipReason(): string | undefined {
-  const why = sandboxUnsupportedReason([...HOST_TOOLS, ...REPO_TOOLS, 'ssh']);
+/** Why sandbox tests cannot run here (not root, tools missing, no root filesystem), or undefined. */
+export function sandboxSkipReason(tools: string[] = [...HOST_TOOLS, ...REPO_TOOLS, 'ssh']): string | undefined {
+  const why = sandboxUnsupportedReason(tools);
   if (why) return why;
   try {
     if (!findRootfs()) return 'the sandbox root filesystem is not built: run .ci/setup-sandbox.sh (k8splay sandbox prepare) first';

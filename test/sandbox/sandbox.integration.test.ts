@@ -17,18 +17,9 @@ import { sandboxDir } from '../../src/sandbox/paths.js';
 import { containerInit, processArgs } from '../../src/sandbox/processes.js';
 import { listSandboxNames } from '../../src/sandbox/state.js';
 import type { Inventory } from '../../src/inventory/types.js';
+import { sandboxSkipReason } from '../helpers/sandbox-host.js';
 
-function skipReason(): string | undefined {
-  const why = sandboxUnsupportedReason([...HOST_TOOLS, ...REPO_TOOLS, 'ssh']);
-  if (why) return why;
-  try {
-    if (!findRootfs()) return 'the sandbox root filesystem is not built: run .ci/setup-sandbox.sh (k8splay sandbox prepare) first';
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return undefined;
-}
-const skip = skipReason();
+const skip = sandboxSkipReason([...HOST_TOOLS, ...REPO_TOOLS, 'ssh']);
 if (skip) process.stderr.write(`# sandbox integration tests skipped: ${skip}\n`);
 
 const NAME = `test-${process.pid}`;

@@ -1,19 +1,13 @@
 // Shared by the ssh transport's sandbox tests: when they can run, and connection options for a
 // sandbox host that never touch the controller's own ~/.ssh (a temporary home, no agent, no
 // ssh config files, the sandbox's known_hosts).
-import { findRootfs, HOST_TOOLS, sandboxUnsupportedReason, type SandboxUpResult } from '../../src/sandbox/index.js';
+import { HOST_TOOLS, type SandboxUpResult } from '../../src/sandbox/index.js';
+import { sandboxSkipReason } from '../helpers/sandbox-host.js';
 import type { SshConnectionOptions } from '../../src/connection/ssh/index.js';
 
 /** Why the sandbox tests cannot run here, or undefined. */
 export function sshSandboxSkipReason(): string | undefined {
-  const why = sandboxUnsupportedReason([...HOST_TOOLS, 'ssh-keygen', 'nsenter']);
-  if (why) return why;
-  try {
-    if (!findRootfs()) return 'the sandbox root filesystem is not built: run .ci/setup-sandbox.sh (k8splay sandbox prepare) first';
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return undefined;
+  return sandboxSkipReason([...HOST_TOOLS, 'ssh-keygen', 'nsenter']);
 }
 
 /**
