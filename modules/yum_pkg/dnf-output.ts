@@ -94,13 +94,17 @@ export interface DnfFailure {
   excluded: string[];
 }
 
-/** dnf's advice, said with this module's arguments. */
+/** dnf's advice ("try to add '--allowerasing' to command line ..."), said with this module's arguments. */
 function translateHint(line: string): string {
-  return line
-    .replace("'--allowerasing' to command line", 'allowerasing: true')
-    .replace("'--skip-broken'", 'skip_broken: true')
-    .replace("'--nobest'", 'nobest: true')
-    .replace(/ to the command line| to command line/g, '');
+  const words: Record<string, string> = { '--allowerasing': 'allowerasing: true', '--skip-broken': 'skip_broken: true', '--nobest': 'nobest: true' };
+  const body = line.replace(/^\(try to add /, '').replace(/\)$/, '').replace(/ to (?:the )?command line/g, '');
+  return `(dnf suggests: set ${body.replace(/'(--[a-z-]+)'/g, (m, f: string) => words[f] ?? m).replace(/ or (?=skip_broken|nobest|allowerasing)/g, ', or ')})`;
+}
+
+/** Lines without the indentation they all share (dnf indents its Problem block by one space). */
+function dedent(lines: string[]): string[] {
+  const ind = Math.min(...lines.filter((l) => l.trim()).map((l) => /^\s*/.exec(l)![0].length));
+  return Number.isFinite(ind) ? lines.map((l) => l.slice(ind)) : lines;
 }
 
 /** Explain a failed dnf/yum run (rc != 0) from its output. */
@@ -124,7 +128,7 @@ export function describeFailure(stdout: string, stderr: string): DnfFailure {
   const problem = errBlock.some((l) => /^\s*Problem( \d+)?:/.test(l) || /^\s*Requires:/.test(l) || /conflicts with/.test(l));
   const yumSkip = all.split('\n').filter((l) => /You could try using --skip-broken/.test(l)).map(() => '(try skip_broken: true to work around the problem)');
   if (problem) {
-    const details = errBlock.map((l, i) => (i === 0 ? l.replace(/^Error:\s*/, '') : l)).filter((l) => l !== '');
+    const details = dedent(errBlock.map((l, i) => (i === 0 ? l.replace(/^Error:\s*/, '') : l)).filter((l) => l !== ''));
     return { msg: 'Depsolve Error occurred:', failures, details: [...details, ...hints, ...yumSkip], excluded };
   }
   if (failures.length) {

@@ -133,8 +133,12 @@ async function gatherPkg(ctx: GatherContext, args: PkgArgs): Promise<PkgState> {
 
 async function applyPkg(ctx: ApplyContext, args: PkgArgs, changes: PkgChange[], st: PkgState): Promise<Record<string, unknown>> {
   const tx: TxPackage[] = [];
-  if (!changes.length && args.update_cache && !ctx.checkMode) {
-    await ctx.run(commandLine(pkgCommand(st.backend, 'makecache', [], args, { refresh: true }), ctx.quote), { check: true });
+  if (!changes.length) {
+    // Only update_cache: refresh the metadata (not in check mode), report no change.
+    if (args.update_cache && !ctx.checkMode) {
+      await ctx.run(commandLine(pkgCommand(st.backend, 'makecache', [], args, { refresh: true }), ctx.quote), { check: true });
+    }
+    return {};
   }
   for (const c of changes) {
     const r = await run(ctx, commandLine(pkgCommand(st.backend, c.kind, c.specs, args, { refresh: args.update_cache }), ctx.quote));

@@ -52,7 +52,10 @@ export function rpmQueryCommand(specs: PackageSpec[], quote: (s: string) => stri
   if (specs.some((s) => s.kind === 'name' && s.glob)) parts.push(`rpm${r} -qa --qf '${RPM_QF}'`);
   else if (names.length) parts.push(`rpm${r} -q --qf '${RPM_QF}' ${names.map(quote).join(' ')}`);
   specs.forEach((s, i) => {
-    if (s.kind === 'file' && !s.remote) parts.push(`rpm -qp --qf '${RPM_QF.replace(/^P/, `F${i}`)}' ${quote(s.path)}`);
+    if (s.kind !== 'file' || s.remote) return;
+    // The file's header, then the installed packages of the name it carries.
+    parts.push(`rpm -qp --qf '${RPM_QF.replace(/^P/, `F${i}`)}' ${quote(s.path)}`);
+    parts.push(`n=$(rpm -qp --qf '%{NAME}' ${quote(s.path)} 2>/dev/null) && rpm${r} -q --qf '${RPM_QF}' "$n"`);
   });
   return parts.join('; ');
 }

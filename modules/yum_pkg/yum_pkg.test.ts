@@ -33,7 +33,7 @@ test('an unchanged run is one rpm query: no dnf at all', async () => {
   assert.equal(r.status, 'ok');
   assert.equal(r.msg, 'Nothing to do');
   assert.equal(host.runs.length, 1);
-  assert.match(host.runs[0]!.command, /rpm -q --qf '[^']+' kubelet-1\.13\.3 kubelet kubeadm-1\.13\.3 kubeadm kubectl-1\.13\.3 kubectl kubernetes-cni-0\.6\.0 kubernetes-cni/);
+  assert.match(host.runs[0]!.command, /rpm -q --qf '[^']+' kubelet kubelet-1\.13\.3 kubeadm kubeadm-1\.13\.3 kubectl kubectl-1\.13\.3 kubernetes-cni kubernetes-cni-0\.6\.0 \)/);
   assert.deepEqual(host.dnfRuns, []);
 });
 
@@ -74,9 +74,9 @@ test('a dependency conflict is reported as dnf said it, with the advice in modul
   assert.equal(r.msg, 'Depsolve Error occurred:');
   assert.deepEqual(r.failure!.details, [
     'Problem: cannot install both kubernetes-cni-0.7.5-0.x86_64 and kubernetes-cni-0.6.0-0.x86_64',
-    '  - package kubelet-1.13.3-0.x86_64 requires kubernetes-cni = 0.6.0, but none of the providers can be installed',
-    '  - conflicting requests',
-    '(try to add allowerasing: true to replace conflicting packages or skip_broken: true to skip uninstallable packages)',
+    ' - package kubelet-1.13.3-0.x86_64 requires kubernetes-cni = 0.6.0, but none of the providers can be installed',
+    ' - conflicting requests',
+    '(dnf suggests: set allowerasing: true to replace conflicting packages, or skip_broken: true to skip uninstallable packages)',
   ]);
   assert.equal(r.result.rc, 1);
   assert.match(String(r.result.cmd), /dnf -y install kubelet-1\.13\.3 kubernetes-cni-0\.7\.5$/);

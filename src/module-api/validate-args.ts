@@ -125,6 +125,8 @@ export function checkArgs(mod: LoadedModule, args: Record<string, unknown>, opts
     // anyOf/oneOf branches repeat what their parent says: report the parent once.
     const composite = all.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
     for (const e of all) {
+      // An `if` error only says its `then` failed; the `then` error itself says what is wrong.
+      if (e.keyword === 'if') continue;
       const path = pathOf(e);
       if (composite.some((c) => c !== e && e.schemaPath.startsWith(c.schemaPath + '/'))) continue;
       // Load time: a template is checked once rendered.

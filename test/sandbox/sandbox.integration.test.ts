@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  findRootfs, HOST_TOOLS, REPO_TOOLS, sandboxDown, sandboxStatus, sandboxUnsupportedReason, sandboxUp, type SandboxUpResult,
+  HOST_TOOLS, REPO_TOOLS, sandboxDown, sandboxStatus, sandboxUp, type SandboxUpResult,
 } from '../../src/sandbox/index.js';
 import { bridgeName, linkExists } from '../../src/sandbox/bridge.js';
 import { systemdHierarchies } from '../../src/sandbox/cgroups.js';
