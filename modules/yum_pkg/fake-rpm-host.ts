@@ -56,10 +56,12 @@ export function rpmHost(installed: string[], dnf: DnfAnswer[] = [], o: FakeOptio
               else out.push(`package ${n} is not installed`);
             }
           }
-          for (const m of cmd.matchAll(/rpm -qp --qf 'F(\d+)[^']*' (\S+)/g)) {
+          for (const m of cmd.matchAll(/rpm -qp --qf 'F(\d+)[^']*' ([^\s;]+)/g)) {
             const path = shlexSplit(m[2]!)[0]!;
             const nevra = o.rpmFiles?.[path];
             out.push(nevra ? line(pkg(nevra), `F${m[1]}`) : `error: open of ${path} failed: No such file or directory`);
+            // n=$(rpm -qp --qf '%{NAME}' path) && rpm -q "$n"
+            if (nevra) out.push(...host.rpmdb.filter((p) => p.name === pkg(nevra).name).map((p) => line(p)));
           }
           return { stdout: out.join('\n') + '\n' };
         },

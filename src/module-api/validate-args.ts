@@ -157,6 +157,10 @@ export function checkArgs(mod: LoadedModule, args: Record<string, unknown>, opts
       } else if (e.keyword === 'type') {
         const got = secret.has(top ?? '') ? kindOf(value) : `${kindOf(value)} ${JSON.stringify(value)}`;
         errors.push(at(`argument '${name}' of module '${def.name}' must be ${typeWords((e.params as { type: unknown }).type)}, got ${got}`, keyLoc(top!)));
+      } else if (e.keyword === 'dependencies' || e.keyword === 'dependentRequired') {
+        // Ansible's required_by wording.
+        const p = e.params as { property: string; missingProperty: string; deps?: string };
+        errors.push(at(`missing parameter(s) required by '${p.property}': ${p.missingProperty} (module '${def.name}')`, keyLoc(p.property)));
       } else if (e.keyword === 'anyOf' || e.keyword === 'oneOf') {
         const branches = (e.schema as JsonSchema[] | undefined) ?? [];
         const types = branches.map((b) => b.type).filter((t) => t !== undefined);
