@@ -157,3 +157,18 @@ test('anyOf arguments report one readable error', () => {
   const e = thrown(() => validateArgs(m, { mode: true }));
   assert.equal(e.message, "argument 'mode' of module 'either' must be a string or an integer, got boolean");
 });
+
+test("a dependent argument without its requirement uses Ansible's required_by wording", () => {
+  const svc: LoadedModule = {
+    source: 'test',
+    definition: defineModule({
+      name: 'svc', description: 'x',
+      schema: { type: 'object', properties: { name: { type: 'string' }, enabled: { type: 'boolean' } }, dependencies: { enabled: ['name'] } },
+      diff: () => ({ changes: [] }),
+    }),
+  };
+  const e = thrown(() => validateArgs(svc, { enabled: true }, {}));
+  assert.ok(e instanceof ModuleArgsError);
+  assert.match(e.message, /missing parameter\(s\) required by 'enabled': name/);
+  assert.doesNotMatch(e.message, /must have property/);
+});
