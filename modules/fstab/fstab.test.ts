@@ -368,3 +368,22 @@ test('ephemeral: mounts without touching fstab; a different source already there
   assert.equal(r.status, 'failed');
   assert.match(r.msg!, /^Ephemeral mount point is already mounted with a different source/);
 });
+
+test('the sequence that loses swap lines in Ansible 2.14 keeps every other line here', async () => {
+  // Recorded with ansible-playbook -c local (ansible.posix.mount, state present, present,
+  // absent_from_fstab on a temp fstab): Ansible ends with only "UUID=1 ..., /dev/sda2 none ...,
+  // /swapfile2 none ..." -- LABEL=swap1 was overwritten by the second task (#31437) and the
+  // third removed every 'swap' line, not just /swapfile (#42706).
+  const start = 'UUID=1 / ext4 defaults 0 1\n/dev/sda2 none swap sw 0 0\nLABEL=swap1 swap swap defaults 0 0\n/swapfile swap swap defaults 0 0\n';
+  const h = host({ fstab: start });
+  for (const args of [
+    { path: 'none', src: '/swapfile2', fstype: 'swap', opts: 'sw', state: 'present' },
+    { path: 'swap', src: 'LABEL=swap2', fstype: 'swap', state: 'present' },
+    { path: 'swap', src: '/swapfile', fstype: 'swap', state: 'absent_from_fstab' },
+  ]) {
+    const r = await runModule(fstab, args, h);
+    assert.equal(r.status, 'changed', r.msg);
+  }
+  assert.equal(h.text('/etc/fstab'), 'UUID=1 / ext4 defaults 0 1\n/dev/sda2 none swap sw 0 0\nLABEL=swap1 swap swap defaults 0 0\n/swapfile2 none swap sw 0 0\nLABEL=swap2 swap swap defaults 0 0\n');
+  assert.deepEqual(commandsRun(h), [], 'swap entries never mount or unmount anything');
+});
