@@ -332,7 +332,11 @@ function register(inp: TaskRunInput, s: Settings, dict: Record<string, unknown>)
     if (s.module.definition.name === 'set_fact') Object.assign(host.runtimeVars, facts);
     else {
       // A new object, not an in-place change: rendered containers are cached by identity.
-      host.facts = markUnsafe({ ...host.facts, ...(facts as Record<string, unknown>) });
+      // Modules return facts as ansible_<name> (hostname's ansible_hostname); stored unprefixed,
+      // so both ansible_facts.hostname and ansible_hostname see the new value.
+      const unprefixed: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(facts as Record<string, unknown>)) unprefixed[k.startsWith('ansible_') ? k.slice(8) : k] = v;
+      host.facts = markUnsafe({ ...host.facts, ...unprefixed });
       host.factsGathered = true;
     }
   }

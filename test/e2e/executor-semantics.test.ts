@@ -551,3 +551,22 @@ test('an unreachable host is reported apart from failed; exit code 4 wins over 2
   assert.equal(r.result.stats.worse!.failed, 1);
   assert.equal(r.result.exitCode, 4);
 });
+
+test('facts a module returns are visible as ansible_facts.x and ansible_x', async () => {
+  const lib = `export default { name: 'fact_maker', description: 'returns a fact', schema: { type: 'object', properties: {} },
+    diff: () => ({ changes: [], result: { ansible_facts: { ansible_color: 'blue' } } }) };\n`;
+  const dir = project({
+    'hosts.ini': localInventory(['h1']),
+    'library/fact_maker.mjs': lib,
+    'site.yml': `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - fact_maker: {}
+    - name: show
+      debug: msg="{{ ansible_facts.color }} {{ ansible_color }}"
+`,
+  });
+  const r = await runIn(dir);
+  assert.equal(r.resultsOf('show')[0]!.data.msg, 'blue blue');
+});
