@@ -121,6 +121,8 @@ export interface ParsedKv {
   params: KvParam[];
   /** Words that are not parameters, rejoined (Ansible's `_raw_params`), or undefined when none. */
   raw?: string;
+  /** The same words, one by one. */
+  rawWords: string[];
 }
 
 /**
@@ -146,5 +148,5 @@ export function parseKv(text: string, isParam: (key: string) => boolean, loc?: S
     if (!isParam(key)) { raw.push(word); continue; }
     params.push({ key, value: unquote(x.slice(pos + 1).trim()), word });
   }
-  return raw.length ? { params, raw: joinArgs(raw) } : { params };
+  return raw.length ? { params, raw: joinArgs(raw), rawWords: raw } : { params, rawWords: raw };
 }

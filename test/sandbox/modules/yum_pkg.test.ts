@@ -6,6 +6,7 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
 import { sandboxSuite } from '../../helpers/sandbox-host.js';
 import { isK8splayError } from '../../../src/errors.js';
 
@@ -195,5 +196,37 @@ describe('yum_pkg module on a sandbox host', { skip: sb.skip }, () => {
       return true;
     });
     assert.deepEqual(installed(), before);
+  });
+});
+
+describe('the sandbox repository\'s package specs (src/sandbox/rpms/)', () => {
+  const dir = new URL('../../../src/sandbox/rpms/', import.meta.url);
+  const specs = readdirSync(dir).filter((f) => f.endsWith('.spec')).map((f) => {
+    const text = readFileSync(new URL(f, dir), 'utf8');
+    const tag = (t: string) => [...text.matchAll(new RegExp(`^${t}:\\s+(.+)$`, 'gm'))].map((m) => m[1]!.trim());
+    return { file: f, text, nevra: `${tag('Name')[0]}-${tag('Version')[0]}-${tag('Release')[0]}.${tag('BuildArch')[0]}`, requires: tag('Requires') };
+  });
+  const byNevra = (n: string) => specs.find((s) => s.nevra === n);
+
+  test('the walkthrough\'s packages with their real names, versions, releases, arch and Requires', () => {
+    assert.deepEqual(byNevra('kubelet-1.13.3-0.x86_64')?.requires, ['kubernetes-cni = 0.6.0']);
+    assert.deepEqual(byNevra('kubeadm-1.13.3-0.x86_64')?.requires, ['kubelet >= 1.6.0', 'kubectl >= 1.6.0', 'kubernetes-cni >= 0.6.0', 'cri-tools >= 1.11.0']);
+    for (const n of ['kubectl-1.13.3-0.x86_64', 'kubernetes-cni-0.6.0-0.x86_64', 'kubernetes-cni-0.7.5-0.x86_64', 'cri-tools-1.12.0-0.x86_64', 'docker-ce-18.06.1.ce-3.el7.x86_64']) {
+      assert.ok(byNevra(n), `${n} is built`);
+      assert.deepEqual(byNevra(n)!.requires, [], `${n} requires nothing a Debian host cannot provide`);
+    }
+  });
+
+  test('every spec: no automatic dependencies, no scriptlets (a Debian host\'s rpm database has no /bin/sh)', () => {
+    for (const s of specs) {
+      assert.match(s.text, /^AutoReqProv:\s+no$/m, s.file);
+      assert.doesNotMatch(s.text, /^%(pre|post|preun|postun|pretrans|posttrans)\b/m, s.file);
+    }
+  });
+
+  test('the units the systemd module manages have their real names', () => {
+    assert.match(byNevra('kubelet-1.13.3-0.x86_64')!.text, /^\/usr\/lib\/systemd\/system\/kubelet\.service$/m);
+    assert.match(byNevra('kubeadm-1.13.3-0.x86_64')!.text, /^\/usr\/lib\/systemd\/system\/kubelet\.service\.d\/10-kubeadm\.conf$/m);
+    assert.match(byNevra('docker-ce-18.06.1.ce-3.el7.x86_64')!.text, /^\/usr\/lib\/systemd\/system\/docker\.service$/m);
   });
 });
