@@ -12,7 +12,7 @@ import type { PackageSpec } from './specs.js';
 
 /** One dnf run apply will make. */
 export interface PkgChange {
-  kind: Exclude<Subcommand, 'makecache'> | 'makecache';
+  kind: Subcommand;
   specs: string[];
 }
 

@@ -80,7 +80,8 @@ const schema: JsonSchema = {
 async function gatherRepo(ctx: GatherContext, args: YumRepoArgs): Promise<YumRepoState> {
   const dest = repoFilePath(args);
   const q = ctx.quote;
-  const dir = args.reposdir;
+  // The directory as it appears in dest, so grep prints paths comparable with it.
+  const dir = dest.slice(0, dest.lastIndexOf('/')) || '/';
   // Section headers as dnf reads them: `[name]` at the start of a line.
   const header = `^\\[${args.name.replace(/[.[\]\\*^$+?(){}|]/g, '\\$&')}\\][[:space:]]*$`;
   const s = await readSections(ctx, {

@@ -217,6 +217,11 @@ test('a repository also defined in another file is reported (the cause of many "
   assert.equal(r.status, 'changed');
   assert.equal(r.plan!.warnings?.length, 1);
   assert.match(r.plan!.warnings![0]!, /repository 'kubernetes' is also defined in \/etc\/yum\.repos\.d\/old-kube\.repo/);
+  // Its own file is not "another file", however reposdir is written.
+  const own = repoHost({ files: { '/etc/yum.repos.d/kubernetes.repo': K8S_FILE } });
+  const again = await runModule(yumRepo, { ...K8S, reposdir: '/etc/yum.repos.d/' }, own);
+  assert.equal(again.status, 'ok');
+  assert.equal(again.plan!.warnings, undefined);
 });
 
 test('mode/owner: set on a new file with the write, on an unchanged file alone; backup keeps a copy', async () => {

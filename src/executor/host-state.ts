@@ -17,6 +17,8 @@ export class HostState {
   unreachable = false;
   /** meta: end_host, or end_play for this host. */
   ended = false;
+  /** Check mode: names of tasks that predicted a change here (not applied). */
+  readonly checkPredicted: string[] = [];
   /** Handlers notified on this host, by handler index in the play. */
   readonly notified = new Set<number>();
   readonly stats: HostStats = { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };

@@ -68,6 +68,16 @@ export class NodeRunner {
     return info;
   }
 
+  /** Task names are templates too (`Install {{ version }}`); Ansible renders them with play-level vars. */
+  private displayName(name: string, first: HostState, eff: Inherited): string {
+    if (!name.includes('{{') && !name.includes('{%')) return name;
+    try {
+      return renderString(name, this.rt.vars.taskScope(first.name, this.pc.scope, eff.varsLayers, eff.params));
+    } catch {
+      return name; // e.g. `{{ item }}` outside the loop: shown as written, like Ansible
+    }
+  }
+
   /** Tag selection and --start-at-task: should this task run at all? */
   private selected(name: string | undefined, eff: Inherited, handler: boolean): boolean {
     if (!handler && !tagsSelected(eff.tags, this.rt.tags.only, this.rt.tags.skip)) return false;
@@ -86,6 +96,7 @@ export class NodeRunner {
     const active = hosts.filter((h) => h.active);
     if (!active.length) return;
     const info = this.taskInfo(task, eff, handler);
+    info.name = this.displayName(info.name, active[0]!, eff);
     rt.events.emit('task:start', { play: pc.info, task: info, hosts: active.map((h) => h.name) });
 
     const runOnce = eff.runOnce !== undefined && renderBool(eff.runOnce, rt.vars.taskScope(active[0]!.name, pc.scope, eff.varsLayers, eff.params), task.location);

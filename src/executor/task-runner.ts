@@ -52,7 +52,7 @@ export async function runTaskOnHost(inp: TaskRunInput): Promise<TaskResult> {
   } catch (e) {
     return finish(inp, started, failureOutcome(e, [], inp.rt.verbosity), false);
   }
-  const result = await runWithSettings(inp, settings, started);
+  const result = predictedInCheckMode(inp, settings, await runWithSettings(inp, settings, started));
   // ignore_errors / ignore_unreachable are decided per host (they may be templates).
   try {
     const loc = inp.task.location;
@@ -60,6 +60,27 @@ export async function runTaskOnHost(inp: TaskRunInput): Promise<TaskResult> {
     if (result.status === 'unreachable' && settings.eff.ignoreUnreachable) result.ignored = true;
   } catch { /* a broken ignore_errors template leaves the failure as it is */ }
   return result;
+}
+
+/**
+ * Honest check mode: nothing is applied, so a task that needs what an earlier task would have
+ * done (a unit from a package not installed) cannot be judged. Such a failure is reported as
+ * "unknown until applied", not as an error, once this host has predicted changes.
+ */
+function predictedInCheckMode(inp: TaskRunInput, s: Settings, r: TaskResult): TaskResult {
+  // Under -C even a task forced to run (check_mode: false) sees a host where nothing was applied.
+  if (!s.checkMode && !inp.rt.check) return r;
+  const pending = inp.host.checkPredicted;
+  if (r.status === 'failed' && !r.ignored && pending.length && !r.censored) {
+    const first = pending[0]!;
+    return {
+      ...r, status: 'skipped', changed: false,
+      skipReason: `unknown in check mode: depends on ${pending.length} change(s) not applied (first: '${first}')`,
+      data: { ...r.data, check_mode_unknown: true, check_mode_error: r.msg },
+    };
+  }
+  if (r.status === 'changed' && s.checkMode) pending.push(inp.info.name);
+  return r;
 }
 
 async function runWithSettings(inp: TaskRunInput, settings: Settings, started: number): Promise<TaskResult> {

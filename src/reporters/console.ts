@@ -179,6 +179,8 @@ export class ConsoleReporter {
       this.ensureBanner(task);
       let line = `skipping: [${r.host}]`;
       if (this.verbose(task, r)) line += ` => ${this.dump(task, r)}`;
+      // Check mode could not judge this task: say why on the line (k8splay's honest check mode).
+      else if (r.data.check_mode_unknown === true && r.skipReason) line += ` (${r.skipReason})`;
       this.write([this.c(line, THEME.skip)]);
       return;
     }

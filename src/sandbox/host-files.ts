@@ -1,10 +1,12 @@
 /**
  * The per-host files written into a host's overlay before it boots: host name, /etc/hosts,
- * static address, its own SSH host key, the sandbox package repository.
+ * static address, its own SSH host key, the sandbox package repository, and the CentOS 7
+ * starting state the walkthrough changes (centos-base.ts).
  */
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runCommand } from './run-command.js';
+import { writeCentosBase } from './centos-base.js';
 
 export interface HostFilesSpec {
   hostname: string;
@@ -57,6 +59,7 @@ export async function writeHostFiles(root: string, spec: HostFilesSpec): Promise
   put(root, 'etc/hosts', hostsFileText(spec.peers));
   put(root, NETWORK_FILE, networkFileText(spec.address, spec.prefix));
   if (spec.repoUrl) put(root, REPO_FILE, repoFileText(spec.repoUrl));
+  writeCentosBase(root);
   const key = join(root, 'etc/ssh/ssh_host_ed25519_key');
   rmSync(key, { force: true });
   rmSync(`${key}.pub`, { force: true });

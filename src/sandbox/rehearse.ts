@@ -32,7 +32,12 @@ export async function prepareRehearsal(opts: RunOptions, progress?: ProgressFn):
   const name = defaultSandboxName(resolve(cwd, sources[0]!));
   const state = await sandboxUp({ name, inventory, sources: sources.map((s) => resolve(cwd, s)), ...(progress ? { progress } : {}) });
   const hostOverrides: Record<string, Record<string, unknown>> = {};
-  for (const h of state.hosts) hostOverrides[h.name] = connectionVars(h.address, { privateKey: state.privateKey, knownHosts: state.knownHosts, sandboxName: name });
+  for (const h of state.hosts) {
+    hostOverrides[h.name] = connectionVars(h.address, { privateKey: state.privateKey, knownHosts: state.knownHosts, sandboxName: name });
+    // Playbooks point their package repositories here during a rehearsal (the hosts reach
+    // nothing but the bridge); see inventory/group_vars/k8s.yml.
+    if (state.repo?.url) hostOverrides[h.name]!.k8splay_sandbox_repo_url = state.repo.url;
+  }
   const options: RunOptions = { ...opts, inventory: [state.inventory], hostOverrides: { ...(opts.hostOverrides ?? {}), ...hostOverrides } };
   return {
     options, name, reused: state.reused, bootMs: state.bootMs,

@@ -570,3 +570,56 @@ test('facts a module returns are visible as ansible_facts.x and ansible_x', asyn
   const r = await runIn(dir);
   assert.equal(r.resultsOf('show')[0]!.data.msg, 'blue blue');
 });
+
+test('task names are rendered with play vars; {{ item }} stays as written', async () => {
+  const dir = project({
+    'hosts.ini': localInventory(['h1']),
+    'site.yml': `
+- hosts: all
+  gather_facts: false
+  vars: { version: 1.13.3 }
+  tasks:
+    - { name: "Install {{ version }}", command: "true" }
+    - { name: "Item {{ item }}", command: "true", loop: [a] }
+`,
+  });
+  const r = await runIn(dir);
+  assert.deepEqual(r.lines.map((l) => l[0]), ['Install 1.13.3', 'Item {{ item }}']);
+});
+
+test('honest check mode: a task that depends on earlier predicted changes is unknown, not failed', async () => {
+  const dir = project({
+    'hosts.ini': localInventory(['h1']),
+    'site.yml': `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: create
+      copy: { content: "x", dest: "$DIR/made" }
+    - name: needs it
+      command: cat $DIR/made
+      check_mode: false
+    - name: independent failure stays a failure
+      fail: { msg: nope }
+      when: false
+`,
+  });
+  const r = await runIn(dir, { check: true });
+  const needs = r.resultsOf('needs it')[0]!;
+  assert.equal(needs.status, 'skipped');
+  assert.match(needs.skipReason ?? '', /unknown in check mode: depends on 1 change\(s\) not applied \(first: 'create'\)/);
+  assert.equal(r.result.exitCode, 0);
+  // Without an earlier predicted change, a check-mode failure is a failure.
+  const dir2 = project({
+    'hosts.ini': localInventory(['h1']),
+    'site.yml': `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - { name: fails, command: cat /nonexistent/file, check_mode: false }
+`,
+  });
+  const r2 = await runIn(dir2, { check: true });
+  assert.equal(r2.resultsOf('fails')[0]!.status, 'failed');
+  assert.equal(r2.result.exitCode, 2);
+});
