@@ -39,23 +39,42 @@ export interface ObjectDiff {
 
 const VERSION = /^v\d+((alpha|beta)\d+)?$/;
 
-/**
- * `apps.v1.Deployment.default.nginx` -> `Deployment default/nginx (apps/v1)`;
- * `rbac.authorization.k8s.io.v1.ClusterRole..flannel` -> `ClusterRole flannel (rbac.authorization.k8s.io/v1)`.
- * Namespaces never hold dots; names may (psp.flannel.unprivileged).
- */
-export function describeDiffFile(file: string): string {
+/** The parts of kubectl diff's file name `<group.>version.Kind.namespace.name`. */
+export interface DiffFileName {
+  group: string;
+  version: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/** Split a diff file name; undefined when it is not kubectl's shape. Namespaces never hold dots; names may. */
+export function parseDiffFile(file: string): DiffFileName | undefined {
   const parts = file.split('.');
   for (let i = 0; i + 3 < parts.length; i++) {
     if (!VERSION.test(parts[i]!) || !/^[A-Z]/.test(parts[i + 1]!)) continue;
-    const group = parts.slice(0, i).join('.');
-    const kind = parts[i + 1]!;
-    const ns = parts[i + 2]!;
-    const name = parts.slice(i + 3).join('.');
-    const api = group ? `${group}/${parts[i]}` : parts[i]!;
-    return `${kind} ${ns ? `${ns}/` : ''}${name} (${api})`;
+    return { group: parts.slice(0, i).join('.'), version: parts[i]!, kind: parts[i + 1]!, namespace: parts[i + 2]!, name: parts.slice(i + 3).join('.') };
   }
-  return file;
+  return undefined;
+}
+
+/**
+ * `apps.v1.Deployment.default.nginx` -> `Deployment default/nginx (apps/v1)`;
+ * `rbac.authorization.k8s.io.v1.ClusterRole..flannel` -> `ClusterRole flannel (rbac.authorization.k8s.io/v1)`.
+ */
+export function describeDiffFile(file: string): string {
+  const p = parseDiffFile(file);
+  if (!p) return file;
+  const api = p.group ? `${p.group}/${p.version}` : p.version;
+  return `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name} (${api})`;
+}
+
+/** What apply would print for this object: `{ kind: 'deployment.apps', name, action: created|configured }`. */
+export function predictedResult(o: ObjectDiff): { kind: string; name: string; action: string; namespace?: string } {
+  const p = parseDiffFile(o.file);
+  const action = o.created ? 'created' : 'configured';
+  if (!p) return { kind: o.file, name: o.file, action };
+  return { kind: `${p.kind.toLowerCase()}${p.group ? `.${p.group}` : ''}`, name: p.name, action, ...(p.namespace ? { namespace: p.namespace } : {}) };
 }
 
 const HEADER = /^diff (?:-\S+ )*(\S+) (\S+)$/;
@@ -70,12 +89,16 @@ export function parseKubectlDiff(text: string): ObjectDiff[] {
     hunks = 0;
     out.push(cur);
   };
-  for (const line of text.split('\n')) {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
     const h = HEADER.exec(line);
     if (h) { start(h[1]!.split('/').pop()!); continue; }
-    if (line.startsWith('--- ') || line.startsWith('+++ ')) {
-      // An external diff without directory headers: one object per file pair.
-      if (line.startsWith('--- ') && (!cur || hunks > 0)) start(line.slice(4).split(/\s/)[0]!.split('/').pop()!);
+    // File headers: a `---` line followed by `+++` (a removed line may start with "--" too).
+    if (line.startsWith('--- ') && lines[i + 1]?.startsWith('+++ ')) {
+      // An external diff without `diff` lines: one object per file pair.
+      if (!cur || hunks > 0) start(line.slice(4).split(/\s/)[0]!.split('/').pop()!);
+      i++;
       continue;
     }
     if (!cur) continue;

@@ -72,10 +72,10 @@ function predictedInCheckMode(inp: TaskRunInput, s: Settings, r: TaskResult): Ta
   if (!s.checkMode && !inp.rt.check) return r;
   const pending = inp.host.checkPredicted;
   if (r.status === 'failed' && !r.ignored && pending.length && !r.censored) {
-    const first = pending[0]!;
+    const latest = pending[pending.length - 1]!;
     return {
       ...r, status: 'skipped', changed: false,
-      skipReason: `unknown in check mode: depends on ${pending.length} change(s) not applied (first: '${first}')`,
+      skipReason: `unknown in check mode: ${pending.length} earlier change(s) not applied, the latest by '${latest}'`,
       data: { ...r.data, check_mode_unknown: true, check_mode_error: r.msg },
     };
   }

@@ -45,9 +45,13 @@ export function networkFileText(address: string, prefix: number): string {
   return ['[Match]', 'Name=host0', '', '[Network]', `Address=${address}/${prefix}`, 'LinkLocalAddressing=no', 'IPv6AcceptRA=no', ''].join('\n');
 }
 
-/** A dnf repository definition pointing at the sandbox package repository. */
+/**
+ * A dnf repository definition pointing at the sandbox package repository, disabled: packages
+ * come from the repositories a playbook configures (see inventory/group_vars/k8s.yml), as on a
+ * real machine; `--enablerepo=k8splay-sandbox` reaches it directly.
+ */
 export function repoFileText(url: string): string {
-  return ['[k8splay-sandbox]', 'name=k8splay sandbox packages', `baseurl=${url}`, 'enabled=1', 'gpgcheck=0', ''].join('\n');
+  return ['[k8splay-sandbox]', 'name=k8splay sandbox packages', `baseurl=${url}`, 'enabled=0', 'gpgcheck=0', ''].join('\n');
 }
 
 /**

@@ -127,11 +127,11 @@ describe('sandbox hosts', { skip: skip ?? false }, () => {
   });
 
   test('dnf installs k8splay-hello from the sandbox repository, then has nothing to do', () => {
-    const r = ssh(1, 'dnf install -y k8splay-hello && cat /usr/share/k8splay-hello/hello.txt && rpm -q k8splay-hello');
+    const r = ssh(1, 'dnf install -y --enablerepo=k8splay-sandbox k8splay-hello && cat /usr/share/k8splay-hello/hello.txt && rpm -q k8splay-hello');
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /hello from the k8splay sandbox repository/);
     assert.match(r.stdout, /^k8splay-hello-1\.0-1\.noarch$/m);
-    const again = ssh(1, 'dnf install -y k8splay-hello');
+    const again = ssh(1, 'dnf install -y --enablerepo=k8splay-sandbox k8splay-hello');
     assert.equal(again.status, 0);
     assert.match(again.stdout, /Nothing to do/);
     // Only that host got it: hosts do not share a filesystem.

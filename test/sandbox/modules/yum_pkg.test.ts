@@ -44,6 +44,8 @@ function historyIds(): string[] {
 describe('yum_pkg module on a sandbox host', { skip: sb.skip }, () => {
   before(async () => {
     await sb.up();
+    // The sandbox's own repository is disabled by default; these tests install from it directly.
+    sb.shOk(H, "sed -i 's/^enabled=0/enabled=1/' /etc/yum.repos.d/k8splay-sandbox.repo");
     removeAll();
   });
   after(sb.down);
