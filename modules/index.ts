@@ -11,6 +11,8 @@ import fail from './fail/index.js';
 import file from './file/index.js';
 import fstab from './fstab/index.js';
 import hostname from './hostname/index.js';
+import imageRetag from './image_retag/index.js';
+import kubectlApply from './kubectl_apply/index.js';
 import lineinfile from './lineinfile/index.js';
 import modprobe from './modprobe/index.js';
 import ping from './ping/index.js';
@@ -31,4 +33,5 @@ export const builtinModules: ModuleDefinition[] = [
   modprobe,
   yumRepo, yumPkg,
   fstab, hostname, selinux,
+  kubectlApply, imageRetag,
 ];

@@ -125,11 +125,5 @@ const joinLines = (lines: string[]) => (lines.length ? `${lines.join('\n')}\n` :
 
 /** The engine's before/after pairs for -D, one per object. */
 export function objectFileDiffs(objects: ObjectDiff[]): FileDiff[] {
-  return objects.map((o) => ({
-    path: o.label,
-    before: joinLines(o.before),
-    after: joinLines(o.after),
-    ...(o.created ? {} : { beforeHeader: `${o.label} (live)` }),
-    afterHeader: `${o.label} (after apply)`,
-  }));
+  return objects.map((o) => ({ path: o.label, before: joinLines(o.before), after: joinLines(o.after) }));
 }

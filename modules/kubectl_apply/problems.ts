@@ -10,7 +10,12 @@ export interface KubectlProblem {
   message: string;
   /** What to do about it, shown under the message. */
   hints: string[];
-  /** The cluster (or kubectl, or its kubeconfig) is not there yet: nothing is wrong with the manifest. */
+  /**
+   * Check mode cannot preview, but nothing says the apply would fail: what is missing may come
+   * from an earlier task that check mode did not run (kubectl, its kubeconfig, the API server,
+   * the manifest file on the host, a namespace), or kubectl diff itself cannot run here (no
+   * diff program, no server-side dry run).
+   */
   notReadyYet: boolean;
 }
 
@@ -52,8 +57,17 @@ export function kubectlProblem(rc: number, stderr: string, stdout: string, pc: P
     hints.push(`The cluster does not serve ${m[1]} in ${m[2]}: the manifest was written for an older Kubernetes (extensions/v1beta1 workloads were removed in 1.16, rbac v1beta1 in 1.22). Use a manifest made for this cluster's version.`);
   } else if (/the path "([^"]+)" does not exist/.test(out)) {
     hints.push('src is read on the host (src_on: host). For a file next to the playbook, set src_on: controller.');
+    // In check mode, the task that puts the file there (copy, get_url) did not run.
+    notReadyYet = true;
   } else if (/unable to read URL "([^"]+)"/.test(out)) {
     hints.push('kubectl on the host fetches the URL itself: the host needs to reach it.');
+  } else if (/failed to run "diff"|"diff": executable file not found/.test(out)) {
+    hints.push('kubectl diff runs the diff program: install diffutils on the host.');
+    // Only the preview is impossible; nothing says the apply would fail.
+    notReadyYet = true;
+  } else if (/dry.?run/i.test(out) && /not support|doesn't support|unsupported|not enabled/i.test(out)) {
+    hints.push('kubectl diff needs server-side dry run (Kubernetes >= 1.13 with the DryRun feature): the change cannot be previewed.');
+    notReadyYet = true;
   } else if (/namespaces "([^"]+)" not found/.test(out)) {
     const m = /namespaces "([^"]+)" not found/.exec(out)!;
     hints.push(`Namespace ${m[1]} does not exist yet: create it first (or put the Namespace object in the manifest).`);

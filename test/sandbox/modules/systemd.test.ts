@@ -176,7 +176,7 @@ describe('systemd module on a sandbox host', { skip: sb.skip }, () => {
       assert.ok(isK8splayError(e) && e.userError, String(e));
       const text = e.describe();
       assert.match(text, /value of state must be one of: reloaded, restarted, started, stopped, got: running at \S*site\.yml:5:\d+/);
-      assert.match(text, /must have property name when property enabled is present at \S*site\.yml:7:\d+/);
+      assert.match(text, /missing parameter\(s\) required by 'enabled': name \(module 'systemd'\) at \S*site\.yml:7:\d+/);
       return true;
     });
     assert.equal(live().pid, pid);
