@@ -12,6 +12,8 @@ import file from './file/index.js';
 import fstab from './fstab/index.js';
 import hostname from './hostname/index.js';
 import imageRetag from './image_retag/index.js';
+import kubeadmInit from './kubeadm_init/index.js';
+import kubeadmJoin from './kubeadm_join/index.js';
 import kubectlApply from './kubectl_apply/index.js';
 import lineinfile from './lineinfile/index.js';
 import modprobe from './modprobe/index.js';
@@ -34,4 +36,5 @@ export const builtinModules: ModuleDefinition[] = [
   yumRepo, yumPkg,
   fstab, hostname, selinux,
   kubectlApply, imageRetag,
+  kubeadmInit, kubeadmJoin,
 ];

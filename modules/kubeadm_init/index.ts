@@ -58,8 +58,10 @@ async function writeKubeconfig(ctx: ApplyContext, st: InitState): Promise<string
   if (content === null) throw new ModuleFailure(`${ADMIN_CONF} is missing: cannot write ${path}`);
   if (!st.kubeconfig?.dirExists) {
     const dir = path.slice(0, path.lastIndexOf('/'));
-    const r = await ctx.run(`mkdir -p -m 0755 -- ${ctx.quote(dir)} && chown ${ctx.quote(`${user.name}:${user.group}`)} -- ${ctx.quote(dir)}`);
-    if (r.rc !== 0) throw new ModuleFailure(`cannot create ${dir}: ${r.stderr.trim()}`, { rc: r.rc, stderr: r.stderr });
+    for (const cmd of [`mkdir -p -m 0755 -- ${ctx.quote(dir)}`, `chown ${ctx.quote(`${user.name}:${user.group}`)} -- ${ctx.quote(dir)}`]) {
+      const r = await ctx.run(cmd);
+      if (r.rc !== 0) throw new ModuleFailure(`cannot create ${dir}: ${r.stderr.trim()}`, { cmd, rc: r.rc, stderr: r.stderr });
+    }
   }
   await ctx.writeFile(path, content, { mode: '0600', owner: user.name, group: user.group });
   return path;
@@ -82,7 +84,6 @@ export default defineModule<InitArgs, InitState, InitChange>({
 
   async apply(ctx, args, plan, state) {
     const result: Record<string, unknown> = { ...(plan.result ?? {}) };
-    delete result.known_after_apply;
     let join: JoinValues | undefined;
     let initRan = false;
     try {

@@ -4,7 +4,7 @@
  * without an answering API is a half-done or stopped control plane, reported (kubeadm init
  * would only fail its preflight checks on the files it left).
  */
-import { ModuleFailure, type FileDiff, type Plan } from '../../src/index.js';
+import { ModuleFailure, shellQuote, type FileDiff, type Plan } from '../../src/index.js';
 import { dictDiff } from '../_shared/diffs.js';
 import { caCertHashes } from '../_shared/kubeadm/ca-hash.js';
 import { endpointFromServer, formatJoinCommand } from '../_shared/kubeadm/join-command.js';
@@ -28,7 +28,6 @@ export interface JoinResult {
 export const JOIN_KEYS = ['join_command', 'token', 'discovery_token_ca_cert_hash', 'api_server_endpoint'] as const;
 
 const KUBECONFIG_MODE = '0600';
-const quoteForDisplay = (s: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** The endpoint kubeadm will print, when the arguments tell it (no config file). */
 function predictedEndpoint(a: InitArgs): string | null {
@@ -76,6 +75,8 @@ function notAnswering(a: InitArgs, st: InitState): ModuleFailure {
  */
 export function planInit(a: InitArgs, st: InitState, checkMode: boolean): Plan<InitChange> {
   checkConfigConflicts(a);
+  // Outside check mode apply runs and fills the values in: nothing stays unknown.
+  const values = (v: JoinResult) => (checkMode ? withUnknowns(v) : { ...v });
   const warnings: string[] = [];
   if (!st.kubeadmFound || st.api?.rc === 127) {
     if (!checkMode) throw new ModuleFailure('kubeadm is not installed on this host: install the kubeadm package first');
@@ -88,7 +89,7 @@ export function planInit(a: InitArgs, st: InitState, checkMode: boolean): Plan<I
     if (!a.init) {
       if (!checkMode) throw new ModuleFailure('the control plane is not initialised on this host (init: false: kubeadm init is not run here)');
       warnings.push('the control plane is not initialised yet: its join values are unknown in check mode');
-      return { changes: [], warnings, result: withUnknowns({ join_command: null, token: null, discovery_token_ca_cert_hash: null, api_server_endpoint: null }) };
+      return { changes: [], warnings, result: values({ join_command: null, token: null, discovery_token_ca_cert_hash: null, api_server_endpoint: null }) };
     }
     if (st.kubeletConf) {
       throw new ModuleFailure(`this host already joined a cluster as a node (${KUBELET_CONF} exists, ${ADMIN_CONF} does not): kubeadm init would fail its preflight checks`, {}, {
@@ -96,12 +97,12 @@ export function planInit(a: InitArgs, st: InitState, checkMode: boolean): Plan<I
       });
     }
     const kc = kubeconfigChange(a, st, false);
-    const command = commandLine(initArgv(a), quoteForDisplay);
+    const command = commandLine(initArgv(a), shellQuote);
     return {
       changes: kc.change ? ['init', 'kubeconfig'] : ['init'],
       diff: [dictDiff('control plane', { initialized: false }, { command, initialized: true }), ...(kc.diff ? [kc.diff] : [])],
       warnings,
-      result: withUnknowns({ join_command: null, token: null, discovery_token_ca_cert_hash: null, api_server_endpoint: predictedEndpoint(a) }),
+      result: values({ join_command: null, token: null, discovery_token_ca_cert_hash: null, api_server_endpoint: predictedEndpoint(a) }),
     };
   }
 
@@ -119,7 +120,7 @@ export function planInit(a: InitArgs, st: InitState, checkMode: boolean): Plan<I
   const kc = kubeconfigChange(a, st, true);
   const changes: InitChange[] = kc.change ? ['kubeconfig'] : [];
   const reuse = existing && (checkMode || !a.new_token);
-  const values: JoinResult = reuse
+  const known: JoinResult = reuse
     ? { join_command: formatJoinCommand({ apiServerEndpoint: endpoint!, token: existing.token, caCertHashes: hashes }), token: existing.token, discovery_token_ca_cert_hash: hashes[0]!, api_server_endpoint: endpoint }
     : { join_command: null, token: null, discovery_token_ca_cert_hash: hashes[0] ?? null, api_server_endpoint: endpoint };
   return {
@@ -128,7 +129,7 @@ export function planInit(a: InitArgs, st: InitState, checkMode: boolean): Plan<I
     // A token to create is no change, but needs apply: run it outside check mode.
     ...(!reuse && !checkMode ? { check: 'run' as const } : {}),
     warnings,
-    result: withUnknowns(values),
+    result: values(known),
     msg: 'the control plane is already initialised',
   };
 }

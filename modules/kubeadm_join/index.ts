@@ -67,7 +67,7 @@ export default defineModule<JoinArgs, JoinState, 'join'>({
     const argv = joinArgv(args, v, extra);
     const r = await ctx.run(['kubeadm', ...argv].map(ctx.quote).join(' '));
     // The command as shown: the token's secret half hidden.
-    const cmd = ['kubeadm', ...argv.map((w) => (w === v.token ? maskToken(w) : w))].map(ctx.quote).join(' ');
+    const cmd = ['kubeadm', ...argv].map((w) => (w === v.token ? maskToken(w) : ctx.quote(w))).join(' ');
     const o = readKubeadmOutput(r.stdout, r.stderr);
     const data = { cmd, rc: r.rc, stdout: r.stdout, stderr: r.stderr, preflight_errors: o.preflightErrors, preflight_warnings: o.preflightWarnings };
     if (r.rc !== 0) {

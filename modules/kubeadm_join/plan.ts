@@ -45,7 +45,8 @@ export function resolveJoin(a: JoinArgs, extra: string[]): { values: Partial<Joi
     throw new ModuleFailure('join_command is a control-plane join (--control-plane): kubeadm_join joins worker nodes; use the worker join command');
   }
   const hashArg = a.discovery_token_ca_cert_hash;
-  const hashes = hashArg == null ? fromCommand?.caCertHashes ?? [] : (Array.isArray(hashArg) ? hashArg : [hashArg]).filter(Boolean);
+  // kubeadm takes several pins comma-separated, as one flag value.
+  const hashes = hashArg == null ? fromCommand?.caCertHashes ?? [] : (Array.isArray(hashArg) ? hashArg : hashArg.split(',')).map((h) => h.trim()).filter(Boolean);
   const values: Partial<JoinPlanValues> = {
     ...((a.api_server_endpoint || fromCommand?.apiServerEndpoint) ? { apiServerEndpoint: endpointFromServer(a.api_server_endpoint || fromCommand!.apiServerEndpoint) } : {}),
     ...((a.token || fromCommand?.token) ? { token: a.token || fromCommand!.token } : {}),

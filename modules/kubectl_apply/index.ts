@@ -39,7 +39,7 @@ export type Preview =
   /** state: absent: the objects of the source that exist (`kind/name`). */
   | { status: 'existing'; names: string[] }
   /** kubectl could not dry-run (no cluster yet in check mode): assume a change. */
-  | { status: 'unknown'; reason: string };
+  | { status: 'unknown'; command: string; reason: string };
 
 export interface KubectlApplyState {
   source: Source;
@@ -83,7 +83,7 @@ async function preview(ctx: GatherContext, a: KubectlApplyArgs, source: Source):
   if (ctx.checkMode && !p.notReadyYet) {
     throw new ModuleFailure(`${what} of ${source.label} failed: ${p.message}`, { rc: r.rc, stdout: r.stdout, stderr: r.stderr }, { details: p.hints });
   }
-  return { status: 'unknown', reason: `${what} could not tell what would change (${p.message}): assuming a change` };
+  return { status: 'unknown', command: what, reason: p.message };
 }
 
 /** Check-mode and -D return values: what apply would print. */
@@ -161,7 +161,9 @@ export default defineModule<KubectlApplyArgs, KubectlApplyState, KubectlApplyCha
     const verb: KubectlApplyChange = args.state === 'absent' ? 'delete' : 'apply';
     const p = state.preview;
     const diff = previewDiffs(p);
-    const warnings = p?.status === 'unknown' ? [p.reason] : [];
+    const warnings = p?.status !== 'unknown' ? []
+      : ctx.checkMode ? [`${p.command} could not tell what would change (${p.reason}): assuming a change`]
+        : [`${p.command} could not preview the change (${p.reason})`];
     const base = { ...(diff.length ? { diff } : {}), ...(warnings.length ? { warnings } : {}) };
     // Outside check mode kubectl apply runs every time: it is idempotent and its output says what changed.
     if (!ctx.checkMode) return { changes: [verb], ...base };

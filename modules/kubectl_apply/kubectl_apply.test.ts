@@ -351,3 +351,13 @@ test('kubectl warnings (deprecated APIs) become task warnings', async () => {
   assert.equal(r.status, 'changed');
   assert.deepEqual(ctx.warnings, ['rbac.authorization.k8s.io/v1beta1 ClusterRole is deprecated in v1.17+, unavailable in v1.22+; use rbac.authorization.k8s.io/v1 ClusterRole']);
 });
+
+test('outside check mode a failed preview only warns: the apply decides (server_side then counts as a change)', async () => {
+  // The manifest creates the namespace of its objects: kubectl diff cannot dry-run them.
+  const { k, ctx } = host({ diffMode: true });
+  const r = await runModule(kubectlApply, { ...FLANNEL_ARGS, server_side: true }, ctx);
+  assert.equal(r.status, 'changed');
+  assert.match(r.plan!.warnings![0]!, /^kubectl diff could not preview the change \(.*namespaces "kube-flannel" not found\)$/);
+  assert.deepEqual(k.calls, ['diff', 'apply']);
+  assert.equal(k.objects.size, 5);
+});

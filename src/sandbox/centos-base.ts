@@ -2,8 +2,9 @@
  * What a stock CentOS 7 install has that the walkthrough's preparation steps change, written
  * into each host's overlay so a rehearsal starts where a real machine starts:
  * firewalld running and enabled (a named stand-in unit), SELinux enforcing in its config file,
- * a swap line in /etc/fstab, and dnf choosing the best candidate (EL8+ default; makes the
- * kubernetes-cni 0.7.5 conflict real).
+ * a swap line in /etc/fstab, bridge netfilter and IPv4 forwarding off (systemd-sysctl applies
+ * them at boot, in the host's own network namespace), and dnf choosing the best candidate (EL8+
+ * default; makes the kubernetes-cni 0.7.5 conflict real).
  */
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -51,6 +52,29 @@ UUID=6c2bd0a5-1a3e-4a7e-9f1f-0d1b3e2b4c5d /boot                   xfs     defaul
 /dev/mapper/centos-swap swap                    swap    defaults        0 0
 `;
 
+/** CentOS 7's /usr/lib/sysctl.d/00-system.conf (from the systemd package), as installed. */
+export const SYSCTL_00_SYSTEM = `# Kernel sysctl configuration file
+#
+# For binary values, 0 is disabled, 1 is enabled.  See sysctl(8) and
+# sysctl.conf(5) for more details.
+
+# Disable netfilter on bridges.
+net.bridge.bridge-nf-call-ip6tables = 0
+net.bridge.bridge-nf-call-iptables = 0
+net.bridge.bridge-nf-call-arptables = 0
+`;
+
+/**
+ * IPv4 forwarding is off on a fresh CentOS 7 machine (the kernel's default). A new network
+ * namespace copies its controller's value instead, so the sandbox states it; the name sorts
+ * first, so any file of the user's (e.g. /etc/sysctl.d/k8s.conf) still overrides it.
+ */
+export const SYSCTL_KERNEL_DEFAULTS_FILE = 'usr/lib/sysctl.d/00-k8splay-kernel-defaults.conf';
+export const SYSCTL_KERNEL_DEFAULTS = `# k8splay sandbox: the kernel's default on a fresh CentOS 7 machine, stated because a
+# container's network namespace would otherwise start with its controller's value.
+net.ipv4.ip_forward = 0
+`;
+
 export const DNF_CONF = `[main]
 gpgcheck=1
 installonly_limit=3
@@ -83,4 +107,6 @@ export function writeCentosBase(root: string): void {
   // (a masked generator), so boot does not wait for /dev/mapper/centos-swap.
   link(root, 'etc/systemd/system-generators/systemd-fstab-generator', '/dev/null');
   put(root, 'etc/dnf/dnf.conf', DNF_CONF);
+  put(root, 'usr/lib/sysctl.d/00-system.conf', SYSCTL_00_SYSTEM);
+  put(root, SYSCTL_KERNEL_DEFAULTS_FILE, SYSCTL_KERNEL_DEFAULTS);
 }

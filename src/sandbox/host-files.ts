@@ -1,12 +1,13 @@
 /**
  * The per-host files written into a host's overlay before it boots: host name, /etc/hosts,
- * static address, its own SSH host key, the sandbox package repository, and the CentOS 7
- * starting state the walkthrough changes (centos-base.ts).
+ * static address, its own SSH host key, the sandbox package repository and registry, and the
+ * CentOS 7 starting state the walkthrough changes (centos-base.ts).
  */
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runCommand } from './run-command.js';
 import { writeCentosBase } from './centos-base.js';
+import { REGISTRY_URL_FILE, registryUrl } from './registry-tree.js';
 
 export interface HostFilesSpec {
   hostname: string;
@@ -62,7 +63,11 @@ export async function writeHostFiles(root: string, spec: HostFilesSpec): Promise
   put(root, 'etc/hostname', spec.hostname + '\n');
   put(root, 'etc/hosts', hostsFileText(spec.peers));
   put(root, NETWORK_FILE, networkFileText(spec.address, spec.prefix));
-  if (spec.repoUrl) put(root, REPO_FILE, repoFileText(spec.repoUrl));
+  if (spec.repoUrl) {
+    put(root, REPO_FILE, repoFileText(spec.repoUrl));
+    // Where the docker stand-in pulls from (src/sandbox/standins/CONTRACT.md).
+    put(root, REGISTRY_URL_FILE, registryUrl(spec.repoUrl) + '\n');
+  }
   writeCentosBase(root);
   const key = join(root, 'etc/ssh/ssh_host_ed25519_key');
   rmSync(key, { force: true });

@@ -43,7 +43,7 @@ function treeText(dir: string): string {
   const walk = (d: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
+      if (e.isDirectory()) { if (e.name !== '__pycache__') walk(p); } // bytecode of a local trial is no payload
       else if (e.isFile()) parts.push(`${relative(dir, p)}\n${readFileSync(p, 'utf8')}`);
     }
   };

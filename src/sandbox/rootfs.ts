@@ -17,10 +17,13 @@ import { mountsUnder, unmountAllUnder } from './mounts.js';
 import { runCommand } from './run-command.js';
 import { allStates } from './state.js';
 
-/** Packages installed on every host (besides what minbase brings). */
+/**
+ * Packages installed on every host (besides what minbase brings). openssl: the kubeadm stand-in
+ * makes a real CA with it; curl: the walkthrough's last check curls the nginx NodePort.
+ */
 export const ROOTFS_PACKAGES = [
   'openssh-server', 'systemd', 'systemd-sysv', 'dbus', 'iproute2', 'procps', 'kmod', 'python3',
-  'sudo', 'rpm', 'dnf', 'selinux-utils', 'mount', 'passwd',
+  'sudo', 'rpm', 'dnf', 'selinux-utils', 'mount', 'passwd', 'openssl', 'curl',
 ];
 
 /** Bump when the fix-ups below change, so cached root filesystems are rebuilt. */

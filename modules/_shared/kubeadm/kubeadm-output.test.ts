@@ -192,3 +192,13 @@ test('kubeconfig server: admin.conf and kubelet.conf fixtures, quoted values', (
   assert.equal(kubeconfigEndpoint('    server: "https://[fd00::1]:6443"\n'), '[fd00::1]:6443');
   assert.equal(kubeconfigServer('kind: Config\n'), undefined);
 });
+
+test('successful runs: no errors; the warnings kubeadm printed are kept (init and join, both versions)', () => {
+  const init = readKubeadmOutput(initFx('init-1.13.3.stdout'), initFx('init-1.13.3.stderr'));
+  assert.deepEqual(init.preflightErrors, []);
+  assert.deepEqual(init.preflightWarnings.map((w) => w.check), ['Firewalld', 'IsDockerSystemdCheck']);
+  assert.deepEqual(readKubeadmOutput(initFx('init-1.29.2.stdout'), '').preflightWarnings, []);
+  const j13 = readKubeadmOutput(joinFx('join-1.13.3.stdout'), joinFx('join-1.13.3.stderr'));
+  assert.deepEqual([j13.preflightErrors, j13.preflightWarnings.map((w) => w.check), j13.causes], [[], ['Firewalld'], []]);
+  assert.deepEqual(readKubeadmOutput(joinFx('join-1.29.2.stdout'), '').causes, []);
+});
