@@ -18,7 +18,9 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), 'common'))
+sys.dont_write_bytecode = True  # nothing outside the RPM's files on hosts
+HERE = os.path.dirname(os.path.realpath(__file__))  # /usr/bin/X is a symlink to the program
+sys.path[:0] = [HERE, os.path.join(HERE, 'common')]
 import cluster  # noqa: E402
 import jws  # noqa: E402
 import k8s_yaml  # noqa: E402
@@ -29,6 +31,8 @@ STATE_DIR = os.environ.get('K8SPLAY_STANDIN_STATE_DIR', '/var/lib/k8splay-standi
 STATE_FILE = os.path.join(STATE_DIR, 'cluster.json')
 MANIFEST = os.environ.get('K8SPLAY_STANDIN_APISERVER_MANIFEST', '/etc/kubernetes/manifests/kube-apiserver.yaml')
 EXTRA_PORTS = (10251, 10252, 2379, 2380)
+# All addresses, as the real components bind; a test on the controller narrows it to loopback.
+BIND = os.environ.get('K8SPLAY_STANDIN_BIND', '')
 
 LOCK = threading.RLock()
 STATE = None
@@ -48,6 +52,10 @@ def save_state():
     with open(tmp, 'w') as f:
         json.dump(STATE, f)
     os.replace(tmp, STATE_FILE)
+
+
+def pods_signature():
+    return sorted((k, p.get('node'), p.get('podIP')) for k, p in STATE['pods'].items())
 
 
 def manifest_flags(path):
@@ -115,8 +123,10 @@ class Handler(BaseHTTPRequestHandler):
         try:
             body = self._body() if method == 'POST' else None
             with LOCK:
+                before = pods_signature()
                 code, out, dirty = route(method, parts, q, body, now)
-                if dirty:
+                # Reads run the controllers too: keep the pods they made (names survive a restart).
+                if dirty or pods_signature() != before:
                     save_state()
             self._send(code, out)
         except cluster.ApiError as e:
@@ -193,7 +203,7 @@ def hold_port(port):
     try:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(('', port))
+        sock.bind((BIND, port))
         sock.listen(16)
     except OSError as e:
         print('k8splay stand-in apiserver: cannot hold port %d: %s' % (port, e), file=sys.stderr)
@@ -220,11 +230,13 @@ def main():
     flags = manifest_flags(MANIFEST)
     port = int(flags.get('secure-port', '6443'))
     STATE = load_state()
-    for extra in EXTRA_PORTS:
-        hold_port(extra)
+    if not os.environ.get('K8SPLAY_STANDIN_NO_EXTRA_PORTS'):
+        for extra in EXTRA_PORTS:
+            hold_port(extra)
     ThreadingHTTPServer.allow_reuse_address = True
     ThreadingHTTPServer.daemon_threads = True
-    srv = ThreadingHTTPServer(('', port), Handler)
+    ThreadingHTTPServer.request_queue_size = 128
+    srv = ThreadingHTTPServer((BIND, port), Handler)
     print('k8splay stand-in apiserver listening on :%d (advertised %s, plain HTTP)' % (port, flags.get('advertise-address')), flush=True)
     srv.serve_forever()
 

@@ -224,7 +224,7 @@ def apply(state, obj, now):
     warning = None
     if entry['lastApplied'] is None:
         warning = 'Warning: kubectl apply should be used on resource created by either kubectl create --save-config or kubectl apply'
-    if entry['lastApplied'] == applied and _manifest(entry['object']) == desired:
+    if entry['lastApplied'] == applied:
         return 'unchanged', None
     # Changed fields replace the live ones; fields the manifest never had (server-set) are kept.
     entry['object'] = _with_server_fields(state, stored, entry['object'], now)
@@ -241,7 +241,7 @@ def preview(state, obj, now):
     entry = state['objects'].get(k)
     live = copy.deepcopy(entry['object']) if entry else None
     desired = _manifest(obj)
-    if entry and entry['lastApplied'] == json.dumps(desired, sort_keys=True, separators=(',', ':')) and _manifest(entry['object']) == desired:
+    if entry and entry['lastApplied'] == json.dumps(desired, sort_keys=True, separators=(',', ':')):
         return live, copy.deepcopy(live)
     scratch = copy.deepcopy(state)
     scratch['rv'] = state['rv']
@@ -552,6 +552,8 @@ def pod_object(state, p, now):
 
 
 def _workload_status(state, obj, now):
+    if obj['kind'] not in ('Deployment', 'DaemonSet'):
+        return None
     owner = key_of(obj['kind'], obj['metadata']['namespace'], obj['metadata']['name'])
     pods = [p for p in state['pods'].values() if p['owner'] == owner]
     ready = sum(1 for p in pods if pod_status(state, p, now)[3] == 'Running')

@@ -483,17 +483,16 @@ def load(text):
     return docs[0] if docs else None
 
 
-_PLAIN_SAFE = re.compile(r'^[A-Za-z0-9_./][A-Za-z0-9_./:@=+,-]*$')
+_NEEDS_QUOTE_START = tuple('!&*{}[]|>\'"%@`#,?:')
+_TIMESTAMP = re.compile(r'^\d{4}-\d\d?-\d\d?([Tt ]|$)')
 
 
 def _quote(s):
-    if s == '':
-        return "''"
-    if _PLAIN_SAFE.match(s) and _plain(s) == s and not s.endswith(':') and ': ' not in s:
-        return s
-    if '\n' in s:
-        return json.dumps(s)
-    return "'" + s.replace("'", "''") + "'"
+    """A string as go-yaml v2 writes it: plain when unambiguous, else double-quoted."""
+    plain_ok = (s != '' and s == s.strip() and _plain(s) == s and not s.startswith(_NEEDS_QUOTE_START)
+                and not s.startswith('- ') and s != '-' and ': ' not in s and ' #' not in s and not s.endswith(':')
+                and not _TIMESTAMP.match(s) and '\n' not in s and '\t' not in s and s not in ('y', 'Y', 'n', 'N', 'yes', 'no', 'on', 'off', 'Yes', 'No', 'On', 'Off'))
+    return s if plain_ok else json.dumps(s, ensure_ascii=False)
 
 
 def _scalar_text(v):

@@ -12,10 +12,13 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), 'common'))
+sys.dont_write_bytecode = True  # nothing outside the RPM's files on hosts
+HERE = os.path.dirname(os.path.realpath(__file__))  # /usr/bin/X is a symlink to the program
+sys.path[:0] = [HERE, os.path.join(HERE, 'common')]
 import apiclient  # noqa: E402
 import cli  # noqa: E402
 import files  # noqa: E402
@@ -267,9 +270,12 @@ def cmd_init(argv):
     host.systemctl('restart', 'kubelet.service')
     out('[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods from directory "/etc/kubernetes/manifests". This can take up to 4m0s')
     t0 = time.time()
+    # etcd and the API server listen on the advertise address: one this host does not have never
+    # comes up (the real init waits 4m0s). Health is asked on loopback, so nothing leaves the host.
+    local = addr in host.local_ipv4s() or addr.startswith('127.')
     while True:
         try:
-            code, _ = apiclient.request(server, 'GET', '/healthz', timeout=2)
+            code, _ = apiclient.request('https://127.0.0.1:%d' % cfg['bindPort'], 'GET', '/healthz', timeout=2) if local else (0, None)
             if code == 200:
                 break
         except apiclient.Unreachable:
@@ -412,9 +418,7 @@ def discover(endpoint, token, pins, skip_ca):
             except apiclient.Unreachable as e:
                 out('[discovery] Failed to request cluster info, will try again: [%s]' % e.go_message(url))
             if info is None:
-                if time.time() - t0 + DISCOVERY_RETRY > DISCOVERY_TIMEOUT:
-                    abort_discovery()
-                time.sleep(DISCOVERY_RETRY)
+                retry_or_abort(t0)
         data = info.get('data') or {}
         kc = data.get('kubeconfig')
         sig = data.get('jws-kubeconfig-' + tid)
@@ -441,9 +445,16 @@ def discover(endpoint, token, pins, skip_ca):
                 out('[discovery] Successfully established connection with API Server "%s"' % endpoint)
                 return ca, cluster.get('server') or server
         out('[discovery] Failed to connect to API Server "%s": %s' % (endpoint, problem))
-        if time.time() - t0 + DISCOVERY_RETRY > DISCOVERY_TIMEOUT:
-            abort_discovery()
-        time.sleep(DISCOVERY_RETRY)
+        retry_or_abort(t0)
+
+
+def retry_or_abort(t0):
+    """Waits for the next try (every 5 s), or to the discovery timeout and gives up."""
+    remaining = DISCOVERY_TIMEOUT - (time.time() - t0)
+    if remaining <= DISCOVERY_RETRY:
+        time.sleep(max(0.0, remaining))
+        abort_discovery()
+    time.sleep(DISCOVERY_RETRY)
 
 
 def abort_discovery():
@@ -561,7 +572,7 @@ def cmd_token(argv):
             for tid, t in sorted(toks.items(), key=lambda kv: kv[1]['created']):
                 exp = t.get('expires')
                 rows.append(['%s.%s' % (tid, t['secret']), '<forever>' if exp is None else kubetime.short_human_duration(exp - now),
-                             '<never>' if exp is None else kubetime.rfc3339(exp, local=True), ','.join(t.get('usages') or []),
+                             '<never>' if exp is None else kubetime.rfc3339(exp, local=True), ','.join(sorted(t.get('usages') or [])),
                              t.get('description') or '<none>', ','.join(t.get('groups') or [])])
             sys.stdout.write(tabwriter.render(rows, minwidth=10, padding=3))
             return 0
@@ -677,4 +688,5 @@ def main(argv):
 
 
 if __name__ == '__main__':
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends us quietly, as Go programs end
     sys.exit(main(sys.argv[1:]) or 0)

@@ -14,12 +14,15 @@ import os
 import platform
 import socket
 import subprocess
+import signal
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), 'common'))
+sys.dont_write_bytecode = True  # nothing outside the RPM's files on hosts
+HERE = os.path.dirname(os.path.realpath(__file__))  # /usr/bin/X is a symlink to the program
+sys.path[:0] = [HERE, os.path.join(HERE, 'common')]
 import apiclient  # noqa: E402
 import images as imagelib  # noqa: E402
 import kubeconfig  # noqa: E402
@@ -268,4 +271,5 @@ def main(argv):
 
 
 if __name__ == '__main__':
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends us quietly, as Go programs end
     sys.exit(main(sys.argv[1:]))
