@@ -174,21 +174,21 @@ print(json.dumps({'ca': ca, 'client': cert, 'pin': pki.ca_cert_hash(ca)}))`) as 
   });
 
   test('apply says created, unchanged, configured; nodes turn Ready with the flannel image', () => {
-    const out = py(`import sys, json, cluster, k8s_yaml
-s = cluster.new_state(); now = 1000.0
-cluster.bootstrap(s, {'advertiseAddress': '10.0.0.1', 'bindPort': 6443, 'serviceSubnet': '10.96.0.0/12', 'podSubnet': '10.244.0.0/16',
+    const out = py(`import sys, json, k8s_yaml, objects, controllers, views
+s = objects.new_state(); now = 1000.0
+objects.bootstrap(s, {'advertiseAddress': '10.0.0.1', 'bindPort': 6443, 'serviceSubnet': '10.96.0.0/12', 'podSubnet': '10.244.0.0/16',
                       'imageRepository': 'registry.aliyuncs.com/google_containers', 'kubernetesVersion': 'v1.13.3', 'nodeName': 'm'}, now)
 docs = k8s_yaml.load_all(sys.stdin.read())
-first = [cluster.apply(s, d, now)[0] for d in docs]
-second = [cluster.apply(s, d, now)[0] for d in docs]
+first = [objects.apply(s, d, now)[0] for d in docs]
+second = [objects.apply(s, d, now)[0] for d in docs]
 docs[5]['metadata']['labels']['x'] = 'y'
-third = cluster.apply(s, docs[5], now)[0]
-cluster.heartbeat(s, {'name': 'm', 'address': '10.0.0.1', 'images': []}, now)
-cluster.mark_master(s, 'm')
-before = cluster.node_ready(s, 'm', now)
-cluster.heartbeat(s, {'name': 'm', 'address': '10.0.0.1', 'images': ['quay.io/coreos/flannel:v0.11.0-amd64']}, now + 1)
-after = cluster.node_ready(s, 'm', now + 1)
-stale = cluster.node_ready(s, 'm', now + 60)
+third = objects.apply(s, docs[5], now)[0]
+views.heartbeat(s, {'name': 'm', 'address': '10.0.0.1', 'images': []}, now)
+controllers.mark_master(s, 'm')
+before = controllers.node_ready(s, 'm', now)
+views.heartbeat(s, {'name': 'm', 'address': '10.0.0.1', 'images': ['quay.io/coreos/flannel:v0.11.0-amd64']}, now + 1)
+after = controllers.node_ready(s, 'm', now + 1)
+stale = controllers.node_ready(s, 'm', now + 60)
 print(json.dumps({'first': first, 'second': second, 'third': third, 'before': before, 'after': after, 'stale': stale}))`, FLANNEL) as Record<string, unknown>;
     assert.deepEqual(out.first, Array(7).fill('created'));
     assert.deepEqual(out.second, Array(7).fill('unchanged'));
@@ -284,6 +284,14 @@ describe('kubeadm, kubelet, kubectl and control-plane stand-ins on three prepare
     assert.equal(ignored.rc, 1);
     assert.match(ignored.err, /\t\[WARNING FileContent--proc-sys-net-bridge-bridge-nf-call-iptables\]: /);
     assert.match(ignored.err, /\t\[ERROR KubeletVersion\]: the kubelet version is higher than the control plane version\. This is not a supported version skew and may lead to a malfunctional cluster\. Kubelet version: "1\.13\.3" Control plane version: "1\.12\.5"\n/);
+  });
+
+  test('init without --image-repository cannot pull from k8s.gcr.io (out of reach, as behind the walkthrough\'s firewall)', () => {
+    const r = sh('k8s-master', `kubeadm init --apiserver-advertise-address=${addr['k8s-master']}`);
+    assert.equal(r.rc, 1);
+    assert.match(r.out, /\[preflight\] Pulling images required for setting up a Kubernetes cluster\n/);
+    assert.match(r.err, /^error execution phase preflight: \[preflight\] Some fatal errors occurred:\n\t\[ERROR ImagePull\]: failed to pull image k8s\.gcr\.io\/kube-apiserver:v1\.13\.3: output: Error response from daemon: Get https:\/\/k8s\.gcr\.io\/v2\/: [^\n]*\n, error: exit status 1\n/m);
+    assert.equal((r.err.match(/\[ERROR ImagePull\]/g) ?? []).length, 7);
   });
 
   test('init succeeds after the preparation: real CA, kubeconfigs, manifests, control plane, the join line', () => {

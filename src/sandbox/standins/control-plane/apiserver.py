@@ -21,11 +21,13 @@ from urllib.parse import parse_qs, urlparse
 sys.dont_write_bytecode = True  # nothing outside the RPM's files on hosts
 HERE = os.path.dirname(os.path.realpath(__file__))  # /usr/bin/X is a symlink to the program
 sys.path[:0] = [HERE, os.path.join(HERE, 'common')]
-import cluster  # noqa: E402
 import jws  # noqa: E402
 import k8s_yaml  # noqa: E402
 import kinds  # noqa: E402
 import version  # noqa: E402
+import controllers  # noqa: E402
+import objects  # noqa: E402
+import views  # noqa: E402
 
 STATE_DIR = os.environ.get('K8SPLAY_STANDIN_STATE_DIR', '/var/lib/k8splay-standin')
 STATE_FILE = os.path.join(STATE_DIR, 'cluster.json')
@@ -43,7 +45,7 @@ def load_state():
         with open(STATE_FILE) as f:
             return json.load(f)
     except (OSError, ValueError):
-        return cluster.new_state()
+        return objects.new_state()
 
 
 def save_state():
@@ -77,7 +79,7 @@ def cluster_info(state, now):
                                                                        'server': 'https://%s:%s' % (cfg.get('advertiseAddress'), cfg.get('bindPort'))}, 'name': ''}],
                         'contexts': [], 'current-context': '', 'kind': 'Config', 'preferences': {}, 'users': []})
     data = {'kubeconfig': kc}
-    for tid, t in cluster.valid_tokens(state, now).items():
+    for tid, t in objects.valid_tokens(state, now).items():
         if 'signing' in (t.get('usages') or ['signing']):
             data['jws-kubeconfig-' + tid] = jws.detached(kc, tid, t['secret'])
     return {'apiVersion': 'v1', 'kind': 'ConfigMap', 'metadata': {'name': 'cluster-info', 'namespace': 'kube-public'}, 'data': data}
@@ -129,7 +131,7 @@ class Handler(BaseHTTPRequestHandler):
                 if dirty or pods_signature() != before:
                     save_state()
             self._send(code, out)
-        except cluster.ApiError as e:
+        except objects.ApiError as e:
             self._send(e.code, status_body(e))
         except Exception as e:  # a stand-in bug: answer 500 with the reason rather than hang
             self._send(500, {'kind': 'Status', 'status': 'Failure', 'reason': 'InternalError', 'code': 500, 'message': 'k8splay stand-in: %r' % e})
@@ -145,57 +147,57 @@ def route(method, parts, q, body, now):
         return 200, version.info_dict(version.SERVER_BUILD), False
     if parts == ['api', 'v1', 'namespaces', 'kube-public', 'configmaps', 'cluster-info']:
         if not s.get('config'):
-            raise cluster.ApiError(404, 'NotFound', 'configmaps "cluster-info" not found')
+            raise objects.ApiError(404, 'NotFound', 'configmaps "cluster-info" not found')
         return 200, cluster_info(s, now), True
     if not parts or parts[0] != 'k8splay':
-        raise cluster.ApiError(404, 'NotFound', 'the server could not find the requested resource')
+        raise objects.ApiError(404, 'NotFound', 'the server could not find the requested resource')
     p = parts[1:]
     if p == ['bootstrap'] and method == 'POST':
-        cluster.bootstrap(s, body, now)
+        objects.bootstrap(s, body, now)
         return 200, {'ok': True}, True
     if p == ['config']:
         return 200, s.get('config'), False
     if p == ['tokens'] and method == 'GET':
-        return 200, cluster.valid_tokens(s, now), True
+        return 200, objects.valid_tokens(s, now), True
     if p == ['tokens'] and method == 'POST':
-        cluster.add_token(s, body['token'], body.get('ttl'), body.get('description', ''), body.get('usages'), body.get('groups'), now)
+        objects.add_token(s, body['token'], body.get('ttl'), body.get('description', ''), body.get('usages'), body.get('groups'), now)
         return 201, {'ok': True}, True
     if len(p) == 2 and p[0] == 'tokens' and method == 'DELETE':
         if p[1] not in s['tokens']:
-            raise cluster.ApiError(404, 'NotFound', 'secrets "bootstrap-token-%s" not found' % p[1])
+            raise objects.ApiError(404, 'NotFound', 'secrets "bootstrap-token-%s" not found' % p[1])
         del s['tokens'][p[1]]
         return 200, {'ok': True}, True
     if p == ['heartbeat'] and method == 'POST':
         known = body['name'] in s['nodes']
-        out = cluster.heartbeat(s, body, now)
+        out = views.heartbeat(s, body, now)
         return 200, out, not known or bool(body.get('changed'))
     if len(p) == 3 and p[0] == 'nodes' and p[2] == 'mark-master' and method == 'POST':
-        cluster.mark_master(s, p[1])
+        controllers.mark_master(s, p[1])
         return 200, {'ok': True}, True
     if p == ['nodeports']:
-        return 200, cluster.node_ports(s, now), False
+        return 200, views.node_ports(s, now), False
     if p == ['objects'] and method == 'GET':
         ns = q.get('namespace') or None
-        return 200, {'items': cluster.list_objects(s, q['kind'], ns, now)}, False
+        return 200, {'items': views.list_objects(s, q['kind'], ns, now)}, False
     if len(p) == 4 and p[0] == 'objects':
         kind, ns, name = p[1], (None if p[2] == '-' else p[2]), p[3]
         if method == 'GET':
-            o = cluster.get_object(s, kind, ns, name, now)
+            o = views.get_object(s, kind, ns, name, now)
             if o is None:
-                raise cluster.ApiError(404, 'NotFound', '%s "%s" not found' % (kinds.resource_dot_group(kind, q.get('apiVersion') or kinds.default_api_version(kind)), name))
+                raise objects.ApiError(404, 'NotFound', '%s "%s" not found' % (kinds.resource_dot_group(kind, q.get('apiVersion') or kinds.default_api_version(kind)), name))
             return 200, o, False
         if method == 'DELETE':
-            cluster.delete(s, kind, ns, name, q.get('apiVersion') or kinds.default_api_version(kind))
+            objects.delete(s, kind, ns, name, q.get('apiVersion') or kinds.default_api_version(kind))
             return 200, {'ok': True}, True
     if p == ['apply'] and method == 'POST':
-        action, warning = cluster.apply(s, body, now)
+        action, warning = objects.apply(s, body, now)
         return 200, {'action': action, 'warning': warning}, action != 'unchanged'
     if p == ['create'] and method == 'POST':
-        return 201, cluster.create(s, body, now), True
+        return 201, objects.create(s, body, now), True
     if p == ['preview'] and method == 'POST':
-        live, merged = cluster.preview(s, body, now)
+        live, merged = objects.preview(s, body, now)
         return 200, {'live': live, 'merged': merged}, False
-    raise cluster.ApiError(404, 'NotFound', 'the server could not find the requested resource')
+    raise objects.ApiError(404, 'NotFound', 'the server could not find the requested resource')
 
 
 def hold_port(port):
