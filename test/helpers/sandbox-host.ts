@@ -24,6 +24,7 @@ import { run } from '../../src/executor/run.js';
 import { RunEventBus } from '../../src/events/bus.js';
 import type { RunOptions, RunResult } from '../../src/executor/types.js';
 import type { RunEvents, TaskResult } from '../../src/events/types.js';
+import { isK8splayError } from '../../src/errors.js';
 
 /** Why sandbox tests cannot run here (not root, tools missing, no root filesystem), or undefined. */
 export function sandboxSkipReason(tools: string[] = [...HOST_TOOLS, ...REPO_TOOLS, 'ssh']): string | undefined {
@@ -58,6 +59,11 @@ export interface SandboxSuite {
   shOk(host: string, command: string): string;
   /** Write a playbook (and extra files) to a temp dir and run it on the sandbox. */
   play(yaml: string, opts?: Partial<RunOptions> & { files?: Record<string, string> }): Promise<PlayRun>;
+  /**
+   * The error a playbook gives: the located input error run() rejects with, or else the
+   * failure message of the task named `task`.
+   */
+  errorText(yaml: string, task: string): Promise<string>;
 }
 
 /** One sandbox for a test file. `groups` maps group name -> hosts (default: all in 'all'). */
@@ -131,6 +137,14 @@ export function sandboxSuite(label: string, hosts: string[], groups: Record<stri
         resultsOf: (task) => result.tasks.filter((t) => t.task.name === task).flatMap((t) => t.results),
         changed: Object.values(result.stats).reduce((a, s) => a + s.changed, 0),
       };
+    },
+    async errorText(yaml, task) {
+      try {
+        const r = await suite.play(yaml);
+        return r.resultsOf(task)[0]?.msg ?? JSON.stringify(r.result.tasks);
+      } catch (e) {
+        return isK8splayError(e) ? e.describe() : String(e);
+      }
     },
   };
   return suite;

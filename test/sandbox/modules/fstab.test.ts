@@ -9,7 +9,6 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { sandboxSuite } from '../../helpers/sandbox-host.js';
-import { isK8splayError } from '../../../src/errors.js';
 import { parseSwaps } from '../../../modules/fstab/live.js';
 
 const sb = sandboxSuite('fstab', ['fs1']);
@@ -151,13 +150,8 @@ describe('fstab module on a sandbox host', { skip: sb.skip }, () => {
       ['fstab: { src: tmpfs }', /missing required arguments: path, state/],
       [`fstab: { path: ${MNT}, state: absent, swap_line: remove }`, /unsupported parameter 'swap_line'.*swap_lines/s],
     ] as const) {
-      let text: string;
-      try {
-        const r = await sb.play(play(`- name: bad\n  ${task}`));
-        text = r.resultsOf('bad')[0]?.msg ?? JSON.stringify(r.result.tasks);
-      } catch (e) {
-        text = isK8splayError(e) ? e.describe() : String(e);
-      }
+      const text = await sb.errorText(play(`- name: bad
+  ${task}`), 'bad');
       assert.match(text, want);
       assert.match(text, /site\.yml:\d+:\d+/);
     }

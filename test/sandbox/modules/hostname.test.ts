@@ -5,7 +5,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sandboxSuite } from '../../helpers/sandbox-host.js';
-import { isK8splayError } from '../../../src/errors.js';
 
 const sb = sandboxSuite('hostname', ['hn1']);
 const H = 'hn1';
@@ -78,13 +77,8 @@ describe('hostname module on a sandbox host', { skip: sb.skip }, () => {
       ['hostname: { use: systemd }', /missing required arguments: name/],
       ['ansible.builtin.hostname: { nme: x }', /unsupported parameter 'nme'/],
     ] as const) {
-      let text: string;
-      try {
-        const r = await sb.play(play(`- name: bad\n  ${task}`));
-        text = r.resultsOf('bad')[0]?.msg ?? JSON.stringify(r.result.tasks);
-      } catch (e) {
-        text = isK8splayError(e) ? e.describe() : String(e);
-      }
+      const text = await sb.errorText(play(`- name: bad
+  ${task}`), 'bad');
       assert.match(text, want);
       assert.match(text, /site\.yml:\d+:\d+/);
     }

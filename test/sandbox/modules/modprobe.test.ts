@@ -12,7 +12,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sandboxSuite } from '../../helpers/sandbox-host.js';
-import { isK8splayError } from '../../../src/errors.js';
 
 const sb = sandboxSuite('modprobe', ['mp1']);
 const H = 'mp1';
@@ -139,13 +138,8 @@ describe('modprobe module on a sandbox host', { skip: sb.skip }, () => {
       ['modprobe: { name: dummy, persistent: always }', /value of persistent must be one of: disabled, absent, present, got: always/],
       ['modprobe: { state: present }', /missing required arguments: name/],
     ] as const) {
-      let text: string;
-      try {
-        const r = await sb.play(play(`- name: bad\n  ${task}`));
-        text = r.resultsOf('bad')[0]?.msg ?? JSON.stringify(r.result.tasks);
-      } catch (e) {
-        text = isK8splayError(e) ? e.describe() : String(e);
-      }
+      const text = await sb.errorText(play(`- name: bad
+  ${task}`), 'bad');
       assert.match(text, want);
       assert.match(text, /site\.yml:\d+:\d+/);
     }

@@ -7,7 +7,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sandboxSuite } from '../../helpers/sandbox-host.js';
-import { isK8splayError } from '../../../src/errors.js';
 
 const sb = sandboxSuite('selinux', ['se1']);
 const H = 'se1';
@@ -88,13 +87,8 @@ describe('selinux module on a sandbox host without SELinux', { skip: sb.skip }, 
       ['selinux: { policy: targeted }', /missing required arguments: state/],
       ['ansible.posix.selinux: { state: disabled, polcy: targeted }', /unsupported parameter 'polcy'/],
     ] as const) {
-      let text: string;
-      try {
-        const r = await sb.play(play(`- name: bad\n  ${task}`));
-        text = r.resultsOf('bad')[0]?.msg ?? JSON.stringify(r.result.tasks);
-      } catch (e) {
-        text = isK8splayError(e) ? e.describe() : String(e);
-      }
+      const text = await sb.errorText(play(`- name: bad
+  ${task}`), 'bad');
       assert.match(text, want);
       assert.match(text, /site\.yml:\d+:\d+/);
     }

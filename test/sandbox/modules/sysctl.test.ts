@@ -7,7 +7,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sandboxSuite } from '../../helpers/sandbox-host.js';
-import { isK8splayError } from '../../../src/errors.js';
 
 const sb = sandboxSuite('sysctl', ['sc1']);
 const H = 'sc1';
@@ -166,13 +165,8 @@ describe('sysctl module on a sandbox host', { skip: sb.skip }, () => {
       ['sysctl: { name: net.ipv4.ip_forward }', /missing required arguments: value/],
       ['sysctl: { name: net.ipv4.ip_forward, value: 1, reloadd: true }', /unsupported parameter 'reloadd'/],
     ] as const) {
-      let text: string;
-      try {
-        const r = await sb.play(play(`- name: bad\n  ${task}`));
-        text = r.resultsOf('bad')[0]?.msg ?? JSON.stringify(r.result.tasks);
-      } catch (e) {
-        text = isK8splayError(e) ? e.describe() : String(e);
-      }
+      const text = await sb.errorText(play(`- name: bad
+  ${task}`), 'bad');
       assert.match(text, want);
       assert.match(text, /site\.yml:\d+:\d+/);
     }
