@@ -107,7 +107,7 @@ export class NodeRunner {
     );
     if (runOnce && before) shareRunOnce(active[0]!, active.slice(1), before);
 
-    for (let i = 0; i < results.length; i++) this.settle(targets[i]!, results[i]!, info, task, eff);
+    for (let i = 0; i < results.length; i++) this.settle(targets[i]!, results[i]!, info, task.notify);
     rt.records.push({ play: pc.info, task: info, results });
     rt.events.emit('task:end', { play: pc.info, task: info });
     // any_errors_fatal: one failure ends the play for every host once the task is done.
@@ -115,12 +115,12 @@ export class NodeRunner {
   }
 
   /** Count, emit, and apply a result's consequences (failure, notify). */
-  private settle(host: HostState, r: TaskResult, info: TaskInfo, task: TaskNode, _eff?: Inherited): void {
+  private settle(host: HostState, r: TaskResult, info: TaskInfo, notify: string[] = []): void {
     countResult(host.stats, r);
     this.rt.events.emit('host:result', { play: this.pc.info, task: info, result: r });
     if (r.status === 'failed' && !r.ignored) host.failed = true;
     if (r.status === 'unreachable' && !r.ignored) host.unreachable = true;
-    if (r.changed && task.notify.length) this.notify(host, task.notify);
+    if (r.changed && notify.length) this.notify(host, notify);
   }
 
   private notify(host: HostState, names: string[]): void {
@@ -162,7 +162,7 @@ export class NodeRunner {
         if (!allTrue([...inh.when, ...node.when], scope, node.location)) {
           const r: TaskResult = { host: host.name, status: 'skipped', changed: false, data: {}, skipReason: 'Conditional result was False', durationMs: 0 };
           results.push(r);
-          this.settle(host, r, info, dummyTask(node), eff);
+          this.settle(host, r, info);
           continue;
         }
         let items = node.loop === undefined ? [undefined] : renderValue(node.loop, scope, { location: node.location });
@@ -183,7 +183,7 @@ export class NodeRunner {
       } catch (e) {
         const r: TaskResult = { host: host.name, status: 'failed', changed: false, data: {}, msg: errorMessage(e), durationMs: performance.now() - started };
         results.push(r);
-        this.settle(host, r, info, dummyTask(node), eff);
+        this.settle(host, r, info);
       }
     }
     for (const g of groups.values()) {
@@ -202,7 +202,7 @@ export class NodeRunner {
       } catch (e) {
         for (const h of g.hosts) {
           const r: TaskResult = { host: h.name, status: 'failed', changed: false, data: {}, msg: errorMessage(e), durationMs: 0 };
-          this.settle(h, r, info, dummyTask(node), eff);
+          this.settle(h, r, info);
         }
         continue;
       }
@@ -244,7 +244,4 @@ function matchesName(name: string, wanted: string): boolean {
   return re.test(name);
 }
 
-function dummyTask(node: IncludeNode): TaskNode {
-  return { kind: 'task', action: 'include_tasks', args: {}, location: node.location, notify: [], listen: [], tags: [], when: [] };
-}
 
