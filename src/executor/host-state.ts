@@ -17,6 +17,8 @@ export class HostState {
   unreachable = false;
   /** meta: end_host, or end_play for this host. */
   ended = false;
+  /** The last failure (for ansible_failed_task / ansible_failed_result in rescue). */
+  lastFailure?: { task: Record<string, unknown>; result: Record<string, unknown> };
   /** Check mode: names of tasks that predicted a change here (not applied). */
   readonly checkPredicted: string[] = [];
   /** Handlers notified on this host, by handler index in the play. */

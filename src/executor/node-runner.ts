@@ -41,8 +41,17 @@ export class NodeRunner {
     await this.runNodes(b.block, hosts, inner);
     const failedHere = hosts.filter((h) => h.failed && !h.unreachable);
     if (b.rescue.length && failedHere.length && !this.pc.ended) {
-      for (const h of failedHere) h.failed = false;
+      // Ansible's rescue sees what failed: ansible_failed_task and ansible_failed_result.
+      for (const h of failedHere) {
+        h.failed = false;
+        h.runtimeVars.ansible_failed_task = h.lastFailure?.task ?? {};
+        h.runtimeVars.ansible_failed_result = h.lastFailure?.result ?? {};
+      }
       await this.runNodes(b.rescue, failedHere, inner);
+      for (const h of failedHere) {
+        delete h.runtimeVars.ansible_failed_task;
+        delete h.runtimeVars.ansible_failed_result;
+      }
       for (const h of failedHere) {
         if (!h.failed && !h.unreachable) {
           h.stats.failed = Math.max(0, h.stats.failed - 1);
@@ -118,7 +127,13 @@ export class NodeRunner {
   private settle(host: HostState, r: TaskResult, info: TaskInfo, notify: string[] = []): void {
     countResult(host.stats, r);
     this.rt.events.emit('host:result', { play: this.pc.info, task: info, result: r });
-    if (r.status === 'failed' && !r.ignored) host.failed = true;
+    if (r.status === 'failed' && !r.ignored) {
+      host.failed = true;
+      host.lastFailure = {
+        task: { name: info.name, action: info.action, ...(info.location ? { path: `${info.location.file}:${info.location.line}` } : {}) },
+        result: { ...r.data, failed: true, changed: r.changed, ...(r.msg !== undefined ? { msg: r.msg } : {}) },
+      };
+    }
     if (r.status === 'unreachable' && !r.ignored) host.unreachable = true;
     if (r.changed && notify.length) this.notify(host, notify);
   }

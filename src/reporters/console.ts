@@ -13,7 +13,7 @@ import { pyJson } from './python-json.js';
 import { banner, wrap } from './text.js';
 import { unifiedDiffLines } from './unified-diff.js';
 import {
-  debugDict, failureDetails, failureMessage, hostLabel, isDebugAction, itemLabel, resultDict,
+  debugDict, failureDetails, failureMessage, hostLabel, isDebugAction, isVerboseAlways, itemLabel, resultDict,
 } from './result-format.js';
 
 export interface ConsoleReporterOptions {
@@ -272,12 +272,12 @@ export class ConsoleReporter {
 
   /** Results of debug that ran are always shown; others from -v (Ansible's _run_is_verbose). */
   private verbose(task: TaskInfo, r: TaskResult): boolean {
-    return this.verbosity > 0 || (isDebugAction(task.action) && r.status !== 'skipped');
+    return this.verbosity > 0 || ((isDebugAction(task.action) || isVerboseAlways(task.action)) && r.status !== 'skipped');
   }
 
   private dump(task: TaskInfo, r: TaskResult): string {
     if (isDebugAction(task.action) && r.status !== 'skipped') return pyJson(debugDict(r), { indent: 4 });
-    const indent = this.verbosity > 2 || isDebugAction(task.action) ? 4 : undefined;
+    const indent = this.verbosity > 2 || isDebugAction(task.action) || isVerboseAlways(task.action) ? 4 : undefined;
     return pyJson(resultDict(r, this.verbosity), { indent });
   }
 

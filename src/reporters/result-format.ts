@@ -5,14 +5,22 @@
 import type { TaskInfo, TaskResult } from '../events/types.js';
 import { pyJson, pyStr } from './python-json.js';
 
-/** Ansible's text for a result hidden by no_log. */
-export const CENSORED_MSG = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+import { CENSORED_MSG } from '../executor/censor.js';
+
+export { CENSORED_MSG };
 
 const DEBUG_ACTIONS = new Set(['debug', 'ansible.builtin.debug', 'ansible.legacy.debug']);
 
 /** Debug results are always shown with their dict, indented (Ansible's _ansible_verbose_always). */
 export function isDebugAction(action: string): boolean {
   return DEBUG_ACTIONS.has(action);
+}
+
+/** Modules that set _ansible_verbose_always in Ansible: their ok result is printed at -v0 too. */
+const VERBOSE_ALWAYS_ACTIONS = new Set(['assert', 'ansible.builtin.assert', 'ansible.legacy.assert']);
+
+export function isVerboseAlways(action: string): boolean {
+  return VERBOSE_ALWAYS_ACTIONS.has(action);
 }
 
 /** `host` or `host -> delegate` (Ansible's host_label). */

@@ -623,3 +623,25 @@ test('honest check mode: a task that depends on earlier predicted changes is unk
   assert.equal(r2.resultsOf('fails')[0]!.status, 'failed');
   assert.equal(r2.result.exitCode, 2);
 });
+
+test('rescue sees ansible_failed_task and ansible_failed_result', async () => {
+  const dir = project({
+    'hosts.ini': localInventory(['h1']),
+    'site.yml': `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - block:
+        - name: breaks
+          command: sh -c 'echo oops >&2; exit 3'
+      rescue:
+        - name: report
+          debug: msg="{{ ansible_failed_task.name }} rc={{ ansible_failed_result.rc }} {{ ansible_failed_result.stderr }}"
+    - name: after rescue
+      debug: msg="{{ ansible_failed_task | default('gone') }}"
+`,
+  });
+  const r = await runIn(dir);
+  assert.equal(r.resultsOf('report')[0]!.data.msg, 'breaks rc=3 oops');
+  assert.equal(r.resultsOf('after rescue')[0]!.data.msg, 'gone');
+});

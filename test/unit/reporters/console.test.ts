@@ -332,3 +332,15 @@ test('failure details: long stdout shows its end at verbosity 0, multi-line mess
   assert.equal(lines[5], '        line 11');
   assert.equal(lines[54], '        line 60');
 });
+
+test('assert results are always shown, like Ansible (its _ansible_verbose_always); check-mode unknowns say why', () => {
+  const { bus, out, runTask } = setup();
+  bus.emit('play:start', { play, hosts: ['h1'] });
+  runTask(task('a', { action: 'assert' }), [res('h1', 'ok', { data: { msg: 'All assertions passed' } })]);
+  runTask(task('c'), [res('h1', 'ok', { data: { rc: 0 } })]);
+  runTask(task('u'), [res('h1', 'skipped', { skipReason: "unknown in check mode: 2 earlier change(s) not applied, the latest by 'x'", data: { check_mode_unknown: true } })]);
+  const text = out.lines().join('\n');
+  assert.match(text, /^ok: \[h1\] => \{\n {4}"changed": false,\n {4}"msg": "All assertions passed"\n\}$/m);
+  assert.match(text, /^ok: \[h1\]$/m);
+  assert.match(text, /^skipping: \[h1\] \(unknown in check mode: 2 earlier change\(s\) not applied, the latest by 'x'\)$/m);
+});
