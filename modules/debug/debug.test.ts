@@ -16,6 +16,10 @@ test('var evaluates an expression; undefined prints Ansible\'s marker', async ()
   const ctx = fakeContext({ vars: { out: { stdout_lines: ['x', 'y'] } } });
   assert.deepEqual((await runModule(debug, { var: 'out.stdout_lines' }, ctx)).result, { 'out.stdout_lines': ['x', 'y'] });
   assert.deepEqual((await runModule(debug, { var: 'nope' }, ctx)).result, { nope: 'VARIABLE IS NOT DEFINED!' });
+  // As Ansible 2.14: a computed number is shown as text, a bare variable keeps its type.
+  const nums = fakeContext({ vars: { r: { rc: 1 }, port: 8080 } });
+  assert.deepEqual((await runModule(debug, { var: 'r.rc' }, nums)).result, { 'r.rc': '1' });
+  assert.deepEqual((await runModule(debug, { var: 'port' }, nums)).result, { port: 8080 });
   const v = await runModule(debug, { var: 'nope' }, fakeContext({ verbosity: 1 }));
   assert.match(String(v.result.nope), /^VARIABLE IS NOT DEFINED!: .*undefined/);
 });

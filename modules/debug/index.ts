@@ -42,6 +42,9 @@ export default defineModule<DebugArgs, undefined, never>({
       if (!(e instanceof TemplateError) || !/undefined|not defined|has no attribute/i.test(e.message)) throw e;
       value = level > 0 ? `${NOT_DEFINED}: ${e.message}` : NOT_DEFINED;
     }
+    // Ansible templates `var` as "{{ var }}": a computed number comes out as text ('1' for r.rc),
+    // a bare variable keeps its type.
+    if (typeof value === 'number' && !/^\w+$/.test(args.var.trim())) value = String(value);
     return { changes: [], result: { [args.var]: value } };
   },
 });

@@ -130,7 +130,8 @@ export class NodeRunner {
     if (r.status === 'failed' && !r.ignored) {
       host.failed = true;
       host.lastFailure = {
-        task: { name: info.name, action: info.action, ...(info.location ? { path: `${info.location.file}:${info.location.line}` } : {}) },
+        // An unnamed task's name is '' in Ansible (info.name then shows the action).
+        task: { name: info.name === info.action ? '' : info.name, action: info.action, ...(info.location ? { path: `${info.location.file}:${info.location.line}` } : {}) },
         result: { ...r.data, failed: true, changed: r.changed, ...(r.msg !== undefined ? { msg: r.msg } : {}) },
       };
     }

@@ -39,6 +39,14 @@ export function convertLiteral(s: string): unknown {
   return s;
 }
 
+const SINGLE_VAR = /^\{\{\s*\w*\s*\}\}$/;
+
+/** str() of a Python number: integers as is, floats always with a fraction or exponent. */
+function pythonNumberText(n: number): string {
+  if (!Number.isFinite(n)) return Number.isNaN(n) ? 'nan' : n > 0 ? 'inf' : '-inf';
+  return String(n);
+}
+
 function hasOuterWhitespace(s: string): boolean {
   return /^\s|\s$/.test(s);
 }
@@ -55,6 +63,10 @@ export function renderProgramValue(program: Program, scope: Scope, convertData: 
     if (typeof v !== 'string' || !hasOuterWhitespace(program.source)) {
       if (v === undefined) return null;
       v = toPlain(v, isSettled);
+      // Ansible 2.14 (jinja2_native off) turns a lone expression's result into text and only
+      // reads back lists, dicts and booleans: "{{ 1 + 1 }}" is the string '2'.
+      // A bare `{{ name }}` keeps the variable's type (Ansible's single-variable shortcut).
+      if (convertData && typeof v === 'number' && !program.keepsText && !SINGLE_VAR.test(program.source)) v = pythonNumberText(v);
       if (convertData && typeof v === 'string' && !program.keepsText) return convertLiteral(v);
       return markClean(v);
     }

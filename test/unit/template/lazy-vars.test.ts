@@ -27,11 +27,14 @@ test('templates nested inside dicts and lists are rendered on use', () => {
   assert.equal(vars.cfg.url, 'http://{{ host }}:{{ port }}');
 });
 
-test('a lazy variable keeps its native type', () => {
-  const vars = { n: '{{ 40 + 2 }}', l: '{{ [1, 2] }}', s: '{{ n + 1 }}' };
-  assert.equal(renderValue('{{ n }}', vars), 42);
-  assert.equal(renderValue('{{ l | length }}', vars), 2);
-  assert.equal(renderValue('{{ s }}', vars), 43);
+test('a lazy variable has the type Ansible 2.14 gives it: lists stay lists, computed numbers become text', () => {
+  const vars = { n: '{{ 40 + 2 }}', l: '{{ [1, 2] }}', s: '{{ n | int + 1 }}', port: 8080 };
+  assert.equal(renderValue('{{ n }}', vars), '42');
+  assert.deepEqual(renderValue('{{ l }}', vars), [1, 2]);
+  assert.equal(renderValue('{{ l | length }}', vars), '2');
+  assert.equal(renderValue('{{ s }}', vars), '43');
+  // A bare variable keeps its own type (Ansible's single-variable shortcut).
+  assert.equal(renderValue('{{ port }}', vars), 8080);
 });
 
 test('cycles are detected with a clear error', () => {
@@ -64,7 +67,8 @@ test('each variable is rendered once per call even when used many times', () => 
       return Reflect.get(t, k);
     },
   });
-  assert.equal(renderValue('{{ x }}{{ x }}{{ x + x }}', vars), '224');
+  // x renders to the text '2' (as in Ansible 2.14), so x + x is '22'.
+  assert.equal(renderValue('{{ x }}{{ x }}{{ x + x }}', vars), '2222');
   assert.ok(reads <= 2, `x read ${reads} times`);
 });
 
@@ -130,14 +134,14 @@ test('lazyVars(): a read-only view rendering values when read', () => {
     (view as Record<string, unknown>).a = 3;
   }, TypeError);
   // a view passed back to renderValue works like the variables themselves
-  assert.equal(renderValue('{{ a + 1 }}', view), 3);
+  assert.equal(renderValue('{{ a + 1 }}', view), '3');
   // frozen variables are fine
-  assert.equal(lazyVars(Object.freeze({ f: '{{ 1 + 1 }}' })).f, 2);
+  assert.equal(lazyVars(Object.freeze({ f: '{{ 1 + 1 }}' })).f, '2');
 });
 
 test('variables layered through a prototype chain are visible', () => {
   const play = { a: 1, b: '{{ a + 1 }}' };
-  const task = Object.assign(Object.create(play) as Record<string, unknown>, { c: '{{ b * 10 }}' });
-  assert.equal(renderValue('{{ c }}', task), 20);
+  const task = Object.assign(Object.create(play) as Record<string, unknown>, { c: '{{ b | int * 10 }}' });
+  assert.equal(renderValue('{{ c }}', task), '20');
   assert.equal(evaluate('toString is defined', task), false);
 });

@@ -15,14 +15,15 @@ const vars = {
   name: 'web',
 };
 
-test('a lone {{ expr }} gives the native value', () => {
+test('a lone {{ expr }} gives the native value, except computed numbers (text in Ansible 2.14)', () => {
   assert.equal(renderValue('{{ n }}', vars), 8080);
   assert.equal(renderValue('{{ f }}', vars), 1.5);
   assert.equal(renderValue('{{ yes }}', vars), true);
   assert.deepEqual(renderValue('{{ list }}', vars), [1, 'a', null]);
   assert.deepEqual(renderValue('{{ dict }}', vars), { k: 'v', nested: { x: 1 } });
   assert.equal(renderValue('{{ nonev }}', vars), null);
-  assert.equal(renderValue('{{ 1 + 1 }}', vars), 2);
+  assert.equal(renderValue('{{ 1 + 1 }}', vars), '2');
+  assert.equal(renderValue('{{ n + 0.5 }}', vars), '8080.5');
   assert.deepEqual(renderValue("{{ [n, 'x'] }}", vars), [8080, 'x']);
   assert.deepEqual(renderValue("{{ {'a': n} }}", vars), { a: 8080 });
 });
@@ -105,7 +106,7 @@ test('a variable holding any JSON value comes back unchanged through {{ x }}', (
 test('omit renders to OMIT, with default(omit) too, and removeOmitted drops it', () => {
   assert.equal(renderValue('{{ omit }}', {}), OMIT);
   assert.equal(renderValue('{{ nope | default(omit) }}', {}), OMIT);
-  assert.equal(renderValue('{{ n | default(omit) }}', vars), 8080);
+  assert.equal(renderValue('{{ n | default(omit) }}', vars), '8080');
   const args = renderValue({ mode: '{{ m | default(omit) }}', path: '/x', list: ['{{ omit }}', 'a'] }, {}) as Record<string, unknown>;
   assert.equal(args.mode, OMIT);
   assert.deepEqual(removeOmitted(args), { path: '/x', list: ['a'] });
