@@ -2,26 +2,20 @@
  * The command line end to end: real playbooks on local hosts in temporary directories,
  * exit codes, output shape, --json, listings, custom modules and Ctrl-C.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tempProject, cleanup, localInventory } from '../helpers/playbook-fixture.js';
+import { projectsForThisFile, localInventory } from '../helpers/playbook-fixture.js';
 import { run, defineModule, ModuleLoadError } from '../../src/index.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'src/cli/bin.ts');
 // tsx resolved from the project, since the CLI runs in a temporary directory.
 const TSX = import.meta.resolve('tsx');
-const dirs: string[] = [];
-after(() => dirs.forEach(cleanup));
-function project(files: Record<string, string>): string {
-  const d = tempProject(files);
-  dirs.push(d);
-  return d;
-}
+const project = projectsForThisFile();
 
 function cli(dir: string, args: string[]): { code: number; out: string; err: string } {
   const r = spawnSync(process.execPath, ['--import', TSX, BIN, ...args], {

@@ -2,21 +2,15 @@
  * The executor's semantics, end to end through run(), on local hosts in temporary directories.
  * Expected numbers follow what ansible-playbook 2.14 reports for the same playbooks.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConnectionError } from '../../src/errors.js';
 import type { Connection, ConnectionOptions } from '../../src/connection/types.js';
-import { tempProject, runIn, cleanup, localInventory } from '../helpers/playbook-fixture.js';
+import { projectsForThisFile, runIn, localInventory } from '../helpers/playbook-fixture.js';
 
-const dirs: string[] = [];
-after(() => dirs.forEach(cleanup));
-function project(files: Record<string, string>): string {
-  const d = tempProject(files);
-  dirs.push(d);
-  return d;
-}
+const project = projectsForThisFile();
 
 test('loop with a per-item when, and the registered results', async () => {
   const dir = project({

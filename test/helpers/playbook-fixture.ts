@@ -2,6 +2,7 @@
  * Runs a playbook written inline, in a temporary directory, on hosts that use the local
  * connection (commands run in the temp dir only), and records every event.
  */
+import { after } from 'node:test';
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -31,6 +32,17 @@ export function tempProject(files: Record<string, string>): string {
 
 export function cleanup(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** A `project(files)` for a test file: temp projects removed when the file's tests end. */
+export function projectsForThisFile(): (files: Record<string, string>) => string {
+  const dirs: string[] = [];
+  after(() => dirs.forEach(cleanup));
+  return (files) => {
+    const d = tempProject(files);
+    dirs.push(d);
+    return d;
+  };
 }
 
 /** Inventory of local hosts (each one a local shell on the controller). */
