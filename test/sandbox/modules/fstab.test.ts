@@ -35,7 +35,9 @@ function snapshot(): Record<string, unknown> {
   return {
     fstab: file('/etc/fstab'),
     mounts: mountsUnderMnt(),
-    mnt: sb.shOk(H, 'ls -la /mnt'),
+    // What is under /mnt, with modes and owners but no times: creating and removing a directory
+    // changes /mnt's mtime, and a minute boundary must not fail the comparison.
+    mnt: sb.shOk(H, "find /mnt -printf '%p %m %u %g %y\\n' | sort"),
     swaps: sb.shOk(H, 'cat /proc/swaps'),
     swapTarget: sb.sh(H, 'systemctl is-enabled swap.target').stdout.trim(),
   };
