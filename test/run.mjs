@@ -16,5 +16,7 @@ function walk(p) {
 }
 for (const r of roots.length ? roots : ['test', 'modules']) walk(r);
 if (files.length === 0) { console.error('no test files found'); process.exit(1); }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...flags, ...files], { stdio: 'inherit' });
+// --test-force-exit: a test file whose tests all finished must not hold the run open through a
+// leftover handle (a socket of a host that was cut off mid-test once did, in CI).
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', ...flags, ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
