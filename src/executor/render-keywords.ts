@@ -2,7 +2,7 @@
  * Keyword values may be templates (`ignore_errors: "{{ x }}"`): render and coerce them
  * the way Ansible does.
  */
-import { renderValue, evaluateCondition } from '../template/index.js';
+import { renderValue, evaluateConditions } from '../template/index.js';
 import type { SourceLocation } from '../errors.js';
 
 const TRUE_WORDS = new Set(['yes', 'on', '1', 'true', 't', 'y']);
@@ -32,10 +32,9 @@ export function renderNumber(v: unknown, scope: Record<string, unknown>, fallbac
   return Number.isFinite(n) ? n : fallback;
 }
 
-/** All conditions true (a `when:` list is ANDed). */
+/** All conditions true (a `when:` list is ANDed): the template engine's evaluateConditions. */
 export function allTrue(conds: Array<string | boolean>, scope: Record<string, unknown>, location?: SourceLocation): boolean {
-  for (const c of conds) if (!evaluateCondition(c, scope, { location })) return false;
-  return true;
+  return evaluateConditions(conds, scope, { location });
 }
 
 /** Merge rendered `environment:` maps, inner ones last. */

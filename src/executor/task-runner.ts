@@ -14,7 +14,7 @@ import { inherit, type Inherited } from './inherit.js';
 import { invokeModule, failureOutcome, type AttemptOutcome } from './invoke-module.js';
 import { createModuleContext } from './module-context.js';
 import { allTrue, renderBool, renderEnvironment, renderNumber, renderString } from './render-keywords.js';
-import { renderValue, evaluateCondition, markUnsafe } from '../template/index.js';
+import { renderValue, markUnsafe } from '../template/index.js';
 import { PlaybookError, TemplateError, errorMessage } from '../errors.js';
 import { expandLegacyLoop } from '../playbook/index.js';
 import { censorResult } from './censor.js';
@@ -220,7 +220,7 @@ async function attempts(inp: TaskRunInput, s: Settings, scope: Record<string, un
     let done: boolean;
     try {
       const withResult = task.register ? { ...scope, [task.register]: resultDict(out) } : scope;
-      done = hasUntil ? task.until!.every((c) => evaluateCondition(c, withResult, { location: loc })) : !out.failed;
+      done = hasUntil ? allTrue(task.until!, withResult, loc) : !out.failed;
     } catch (e) {
       out = failureOutcome(e, out.warnings, rt.verbosity);
       break;
@@ -287,7 +287,7 @@ function applyConditions(task: TaskNode, out: AttemptOutcome, scope: Record<stri
   const loc = task.location;
   if (task.changedWhen?.length) {
     try {
-      out.changed = task.changedWhen.every((c) => evaluateCondition(c, withResult, { location: loc }));
+      out.changed = allTrue(task.changedWhen, withResult, loc);
     } catch (e) {
       throw wrapCondition('changed_when', e, loc);
     }
@@ -296,7 +296,7 @@ function applyConditions(task: TaskNode, out: AttemptOutcome, scope: Record<stri
     let failed: boolean;
     try {
       // A failed_when list is ANDed, like when (checked against ansible-playbook 2.14).
-      failed = task.failedWhen.every((c) => evaluateCondition(c, withResult, { location: loc }));
+      failed = allTrue(task.failedWhen, withResult, loc);
     } catch (e) {
       throw wrapCondition('failed_when', e, loc);
     }
