@@ -86,7 +86,11 @@ describe('playbooks/cluster.yml rehearsed in the sandbox', { skip: skip ?? false
     // The proof the walkthrough ends with, checked from outside the playbook.
     const port = onHost(ws.name, 'k8s-master', 'kubectl get service nginx -o jsonpath={.spec.ports[0].nodePort}').out.trim();
     const node2 = readState(ws.name)!.hosts.find((h) => h.name === 'k8s-node2')!.address;
-    assert.match(onHost(ws.name, 'k8s-master', `curl -s --max-time 5 http://${node2}:${port}/`).out, /Welcome to nginx!/);
+    // Every node opens the port when its kubelet next syncs (kube-proxy is eventually consistent
+    // too), and the playbook only waited for the first node: poll, bounded.
+    const page = onHost(ws.name, 'k8s-master',
+      `for i in $(seq 1 30); do curl -sf --max-time 5 http://${node2}:${port}/ && exit 0; sleep 1; done; exit 1`);
+    assert.match(page.out, /Welcome to nginx!/);
     // admin.conf copied to root's ~/.kube/config.
     assert.equal(onHost(ws.name, 'k8s-master', 'cmp /etc/kubernetes/admin.conf /root/.kube/config && stat -c %a /root/.kube/config').out.trim(), '600');
 
