@@ -43,7 +43,13 @@ function command(tool: Tool, sb: SandboxUpResult, n: number, controlDir: string)
   const extra = ['-e', `repo_url=${sb.repo!.url}`];
   const forks = String(Math.max(n, 5));
   if (tool === 'k8splay') {
-    return { argv: [process.execPath, K8SPLAY_BIN, join(HERE, 'vs-ansible/k8splay.yml'), '-i', sb.inventory, '-f', forks, ...extra], env: process.env };
+    // Like Ansible's ssh masters, k8splay's connection keeper lives in the round's control
+    // directory: its memory is counted as k8splay's, and it is ended with the round.
+    return {
+      argv: [process.execPath, K8SPLAY_BIN, join(HERE, 'vs-ansible/k8splay.yml'), '-i', sb.inventory, '-f', forks, ...extra],
+      env: { ...process.env, K8SPLAY_CONTROL_PATH_DIR: controlDir },
+      marker: controlDir,
+    };
   }
   return {
     argv: ['ansible-playbook', join(HERE, 'vs-ansible/ansible.yml'), '-i', sb.inventory, '-f', forks, ...extra],

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // Test runner: collects *.test.ts under the given folders (default: test/ and modules/) and
 // runs them with node's test runner through tsx, so tests run from source without a build.
-import { readdirSync, statSync } from 'node:fs';
+// The ssh connection keeper of the tests lives in a fresh temporary control directory
+// (K8SPLAY_CONTROL_PATH_DIR), never ~/.k8splay, and is stopped at the end.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -16,7 +20,56 @@ function walk(p) {
 }
 for (const r of roots.length ? roots : ['test', 'modules']) walk(r);
 if (files.length === 0) { console.error('no test files found'); process.exit(1); }
+
+const controlDir = mkdtempSync(join(tmpdir(), 'k8sp-test-cp-'));
 // --test-force-exit: a test file whose tests all finished must not hold the run open through a
 // leftover handle (a socket of a host that was cut off mid-test once did, in CI).
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', ...flags, ...files], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', ...flags, ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, K8SPLAY_CONTROL_PATH_DIR: controlDir },
+});
+await stopKeepers(controlDir);
+rmSync(controlDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);
+
+/**
+ * Ask each keeper in `dir` to stop (the protocol's one-line 'stop' request), then end by PID
+ * whatever still runs with `dir` on its command line (a keeper that did not answer).
+ */
+async function stopKeepers(dir) {
+  let socks = [];
+  try { socks = readdirSync(dir).filter((f) => /^keeper-v\d+\.sock$/.test(f)); } catch { return; }
+  await Promise.all(socks.map((f) => new Promise((resolve) => {
+    const s = connect(join(dir, f));
+    const done = () => { s.destroy(); resolve(); };
+    // Read (and drop) the answer: a paused idle socket would not keep this process alive.
+    s.on('data', () => {});
+    s.once('connect', () => s.write('{"v":1,"op":"stop"}\n'));
+    s.once('close', done);
+    s.once('error', done);
+    setTimeout(done, 3000).unref();
+  })));
+  const until = Date.now() + 3000;
+  for (;;) {
+    const left = keeperPids(dir);
+    if (!left.length) return;
+    if (Date.now() > until) {
+      for (const pid of left) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+      return;
+    }
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
+/** PIDs of processes whose command line names `dir` (keepers of this test run). */
+function keeperPids(dir) {
+  const out = [];
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p) || Number(p) === process.pid) continue;
+    try {
+      const args = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
+      if (args.some((a) => a.endsWith('daemon-main.ts') || a.endsWith('daemon-main.js')) && args.includes(dir)) out.push(Number(p));
+    } catch { /* exited meanwhile */ }
+  }
+  return out;
+}

@@ -1,8 +1,9 @@
 /**
  * Runs one tool as a child process and measures it the same way for both tools: wall time,
  * the largest single process (/usr/bin/time %M) and the peak of the sum of the RSS of all its
- * processes (sampled from /proc), including Ansible's ssh ControlMaster processes, which
- * detach from the tree but are part of the controller's memory.
+ * processes (sampled from /proc), including the helpers that detach from the tree but are
+ * part of the controller's memory: Ansible's ssh ControlMaster processes and k8splay's
+ * connection keeper (and their children), found by the control directory on their command line.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -24,6 +25,19 @@ const PAGE_KIB = 4;
 
 interface ProcInfo { ppid: number; comm: string; rssKiB: number }
 
+/** Detached helper processes: Ansible's ssh masters, k8splay's keeper (node). */
+const HELPER_COMMS = new Set(['ssh', 'node']);
+
+/** PIDs of detached helpers whose command line holds `marker`. */
+function helpers(procs: Map<number, ProcInfo>, marker: string): number[] {
+  const out: number[] = [];
+  for (const [pid, p] of procs) {
+    if (!HELPER_COMMS.has(p.comm)) continue;
+    try { if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker)) out.push(pid); } catch { /* gone */ }
+  }
+  return out;
+}
+
 function readProcs(): Map<number, ProcInfo> {
   const out = new Map<number, ProcInfo>();
   for (const d of readdirSync('/proc')) {
@@ -40,24 +54,21 @@ function readProcs(): Map<number, ProcInfo> {
   return out;
 }
 
-/** Sum of RSS of `root`'s descendants plus detached processes whose command line holds `marker`. */
+/**
+ * Sum of RSS of `root`'s descendants plus detached helpers whose command line holds `marker`
+ * and their own descendants (a keeper run from source has tsx's esbuild service).
+ */
 function treeRssKiB(root: number, marker: string | undefined): number {
   const procs = readProcs();
   const children = new Map<number, number[]>();
   for (const [pid, p] of procs) (children.get(p.ppid) ?? children.set(p.ppid, []).get(p.ppid)!).push(pid);
   const seen = new Set<number>();
-  const stack = [root];
+  const stack = [root, ...(marker ? helpers(procs, marker) : [])];
   while (stack.length) {
     const pid = stack.pop()!;
     if (seen.has(pid)) continue;
     seen.add(pid);
     stack.push(...(children.get(pid) ?? []));
-  }
-  if (marker) {
-    for (const [pid, p] of procs) {
-      if (seen.has(pid) || p.comm !== 'ssh') continue;
-      try { if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker)) seen.add(pid); } catch { /* gone */ }
-    }
   }
   let sum = 0;
   for (const pid of seen) {
@@ -108,14 +119,11 @@ export function recapChanged(output: string): Map<string, number> {
   return out;
 }
 
-/** Ends the detached processes (Ansible's ssh masters) whose command line holds `marker`, by PID. */
+/** Ends the detached helpers (Ansible's ssh masters, k8splay's keeper) whose command line holds `marker`, by PID. */
 export function killDetached(marker: string): number {
   let n = 0;
-  for (const [pid, p] of readProcs()) {
-    if (p.comm !== 'ssh') continue;
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker)) { process.kill(pid, 'SIGTERM'); n++; }
-    } catch { /* gone */ }
+  for (const pid of helpers(readProcs(), marker)) {
+    try { process.kill(pid, 'SIGTERM'); n++; } catch { /* gone */ }
   }
   return n;
 }

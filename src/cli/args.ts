@@ -3,6 +3,7 @@
  *   k8splay PLAYBOOK [options]               run a playbook (ansible-playbook's flags)
  *   k8splay inventory -i FILE --list|--host H|--graph [GROUP]   (ansible-inventory)
  *   k8splay sandbox up|down|status ...        handed to the sandbox command as is
+ *   k8splay keeper status|stop                the connection keepers (kept ssh connections)
  */
 import { OptionsError } from '../errors.js';
 import type { RunOptions } from '../executor/types.js';
@@ -54,6 +55,12 @@ export interface SandboxInvocation {
   argv: string[];
 }
 
+/** `k8splay keeper ...`: the arguments after `keeper`. */
+export interface KeeperInvocation {
+  command: 'keeper';
+  argv: string[];
+}
+
 export interface HelpInvocation {
   command: 'help';
   topic: 'playbook' | 'inventory';
@@ -63,19 +70,20 @@ export interface VersionInvocation {
   command: 'version';
 }
 
-export type Invocation = PlaybookInvocation | InventoryInvocation | SandboxInvocation | HelpInvocation | VersionInvocation;
+export type Invocation = PlaybookInvocation | InventoryInvocation | SandboxInvocation | KeeperInvocation | HelpInvocation | VersionInvocation;
 
 export interface ParseArgsOptions {
   /** Directory `@file` extra vars are read relative to. Default process.cwd(). */
   cwd?: string;
 }
 
-const SUBCOMMANDS = ['inventory', 'sandbox'];
+const SUBCOMMANDS = ['inventory', 'sandbox', 'keeper'];
 
 /** Parse the arguments after the program name. Throws OptionsError (exit 5) on bad input. */
 export function parseArgs(argv: readonly string[], opts: ParseArgsOptions = {}): Invocation {
   const cwd = opts.cwd ?? process.cwd();
   if (argv[0] === 'sandbox') return { command: 'sandbox', argv: argv.slice(1) };
+  if (argv[0] === 'keeper') return { command: 'keeper', argv: argv.slice(1) };
   if (argv[0] === 'inventory') return parseInventory(argv.slice(1));
   return parsePlaybook(argv, cwd);
 }

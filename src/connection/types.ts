@@ -53,6 +53,18 @@ export interface ConnectionOptions {
    * accept-new records them, off checks nothing. Host vars (ansible_host_key_checking) win.
    */
   hostKeyChecking?: 'strict' | 'accept-new' | 'off';
+  /**
+   * Keep the SSH connection open this many seconds after the run for the next one, in the
+   * connection keeper (Ansible's ControlPersist). 0 turns it off. Default: the host's ssh
+   * args (ControlPersist, Ansible's default 60 s), or K8SPLAY_CONTROL_PERSIST. Connection
+   * types without a keeper ignore it.
+   */
+  controlPersist?: number;
+  /**
+   * Directory of the connection keeper's socket (Ansible's control_path_dir). Default
+   * K8SPLAY_CONTROL_PATH_DIR, ANSIBLE_SSH_CONTROL_PATH_DIR, else ~/.k8splay/cp.
+   */
+  controlPathDir?: string;
   /** Everything else the inventory said about this host (ansible_* connection vars). */
   vars?: Record<string, unknown>;
 }

@@ -19,6 +19,8 @@ export interface OpenedClient {
   target: SshTarget;
   /** Problems that did not stop the connection (a known_hosts file that could not be written). */
   warnings: string[];
+  /** The key blob the host presented (the connection keeper re-checks it before reusing). */
+  serverKey?: Buffer;
   /** Close what the connection goes through (jump hosts, proxy command). Idempotent. */
   closeTransport(): void;
 }
@@ -111,12 +113,12 @@ async function connectOnce(opts: SshConnectionOptions, target: SshTarget, ids: L
     if (target.proxyJump) {
       sock = await viaJumpHosts(opts, target, cleanups);
     } else if (target.proxyCommand) {
-      sock = proxyCommandSocket(target.proxyCommand, cleanups, extra);
+      sock = proxyCommandSocket(target.proxyCommand, opts.cwd, cleanups, extra);
     }
-    const { client, warnings } = await handshake(opts, target, ids, sock, extra);
+    const { client, warnings, serverKey } = await handshake(opts, target, ids, sock, extra);
     // A hop that dies takes this connection with it.
     client.once('close', closeTransport);
-    return { client, target, warnings, closeTransport };
+    return { client, target, warnings, closeTransport, ...(serverKey ? { serverKey } : {}) };
   } catch (e) {
     closeTransport();
     throw e;
@@ -167,8 +169,8 @@ function resolveHopHost(opts: SshConnectionOptions, target: SshTarget, hop: Retu
 }
 
 /** A ProxyCommand's stdin/stdout as the socket; its stderr is kept for error messages. */
-function proxyCommandSocket(command: string, cleanups: Array<() => void>, extra: string[]): Duplex {
-  const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'] });
+function proxyCommandSocket(command: string, cwd: string | undefined, cleanups: Array<() => void>, extra: string[]): Duplex {
+  const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => {
     if (stderr.length < 4096) stderr += c.toString('utf8');
@@ -189,8 +191,9 @@ function handshake(
   ids: LoadedIdentities,
   sock: Duplex | undefined,
   extra: string[],
-): Promise<{ client: Ssh2Client; warnings: string[] }> {
+): Promise<{ client: Ssh2Client; warnings: string[]; serverKey?: Buffer }> {
   const checker = new HostKeyChecker(target);
+  let serverKey: Buffer | undefined;
   const plan = authPlan(target, ids);
   const client = new ssh2.Client();
   const warnings: string[] = [];
@@ -219,7 +222,7 @@ function handshake(
         settled = true;
         // Commands and their answers are small request/response messages: no Nagle delay.
         client.setNoDelay(true);
-        resolve({ client, warnings });
+        resolve({ client, warnings, ...(serverKey ? { serverKey } : {}) });
       })();
     });
     client.on('error', (err: Error & { level?: string; code?: string }) => {
@@ -244,6 +247,7 @@ function handshake(
       algorithms: { serverHostKey: checker.algorithms() as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] },
       authHandler: plan.handler,
       hostVerifier: (key: Buffer) => {
+        serverKey = key;
         const outcome = checker.check(key);
         if (outcome.error) {
           hostKeyError = outcome.error;

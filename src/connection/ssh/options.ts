@@ -28,6 +28,11 @@ export interface SshConnectionOptions extends ConnectionOptions {
   keepaliveIntervalMs?: number;
   /** Unanswered keepalives before the host counts as gone (default: ServerAliveCountMax, else 3). */
   keepaliveCountMax?: number;
+  /**
+   * Directory a ProxyCommand runs in (default: this process's). The connection keeper runs
+   * elsewhere: it gets the run's directory here.
+   */
+  cwd?: string;
   /** The POSIX shell run on the host (default vars.ansible_shell_executable or /bin/sh). */
   shell?: string;
   /** ssh2 debug output (very verbose). */

@@ -59,6 +59,11 @@ export interface SshTarget {
   retryDelayMs: number;
   /** Config files in effect (for jump hosts). */
   configFiles: Array<{ file: string; required: boolean }>;
+  /**
+   * ControlMaster / ControlPersist as ssh would see them (Ansible's default ssh_args when the
+   * host has no ansible_ssh_args): whether the connection is kept for the next run.
+   */
+  control: { master?: string; persist?: string; source?: string };
 }
 
 const DEFAULT_IDENTITIES = ['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_dsa'];
@@ -96,6 +101,13 @@ export function expandTokens(value: string, t: { host: string; original: string;
 const ARG_VARS = ['ansible_ssh_args', 'ansible_ssh_common_args', 'ansible_ssh_extra_args'] as const;
 
 /**
+ * Ansible's ssh_args when the host sets none: they keep each host's connection open 60 s
+ * after a run (ControlPersist), which k8splay does with its connection keeper. A host's own
+ * ansible_ssh_args replace them, as in Ansible.
+ */
+export const DEFAULT_SSH_ARGS = '-C -o ControlMaster=auto -o ControlPersist=60s';
+
+/**
  * Resolve how to reach `opts.address ?? opts.host`.
  * @param override for jump hosts: the destination, user and port from the ProxyJump spec
  * @throws ConnectionError for unreadable config or bad ssh args
@@ -117,7 +129,8 @@ export function resolveTarget(opts: SshConnectionOptions, override?: { destinati
     if (text) configFile ??= applySshArgs(text, name, host, options).configFile;
   };
   if (!override) {
-    args('ansible_ssh_args');
+    if (str(vars['ansible_ssh_args'])) args('ansible_ssh_args');
+    else applySshArgs(DEFAULT_SSH_ARGS, 'default ssh_args', host, options);
     if (opts.port !== undefined) options.add('port', [String(opts.port)], 'ansible_port');
     if (opts.privateKeyFile) options.add('identityfile', [opts.privateKeyFile], 'ansible_ssh_private_key_file');
     if (opts.user) options.add('user', [opts.user], 'ansible_user');
@@ -207,7 +220,14 @@ export function resolveTarget(opts: SshConnectionOptions, override?: { destinati
     attempts: opts.connectAttempts ?? (retries !== undefined ? retries + 1 : 3),
     retryDelayMs: opts.retryDelayMs ?? 250,
     configFiles,
+    control: {},
   };
+  const master = options.entry('controlmaster');
+  const persist = options.entry('controlpersist');
+  if (master) target.control.master = master.args[0]!;
+  if (persist) target.control.persist = persist.args[0]!;
+  const src = persist?.source ?? master?.source;
+  if (src) target.control.source = src;
   if (agentSocket) target.agentSocket = agentSocket;
   if (!override && passwordVar !== undefined) target.password = passwordVar;
   const passphrase = opts.privateKeyPassphrase ?? passphraseVar;

@@ -3,29 +3,44 @@
  * shared shell pool's long-lived shells (one exec channel each, plain user and every become
  * user), files read over SFTP. A connection that drops stays failed: pending and later
  * commands reject with ConnectionError at once (the executor reports the host unreachable).
+ *
+ * The SSH connection itself is, by default, held by the connection keeper (keeper/), which
+ * keeps it open after the run for the next one, as Ansible's ControlPersist does; see
+ * keeper/control-settings.ts for when. Without it (or when no keeper can be started) the
+ * connection is made in this process (direct-transport.ts). Either way the same checks run
+ * and the same errors come out.
  */
-import type { SFTPWrapper } from 'ssh2';
-import { ConnectionError, ModuleFailure } from '../../errors.js';
+import { ConnectionError } from '../../errors.js';
 import type { BecomeSpec, Connection, ExecOptions, ExecResult } from '../types.js';
+import type { ShellStreams } from '../persistent-shell.js';
 import { ShellPool } from '../shell-pool.js';
 import { readFileViaShell } from '../host-files.js';
-import { openClient, type OpenedClient } from './open-client.js';
-import { openChannelShell } from './channel-shell.js';
-import { sftpReadFile } from './sftp-read.js';
+import { controlSettings } from '../keeper/control-settings.js';
+import { wireOptions, wireTarget } from '../keeper/wire-options.js';
+import { openKeeperSession } from '../keeper/transport.js';
+import { KeeperUnavailable } from '../keeper/spawn.js';
+import { resolveTarget } from './settings.js';
 import type { SshConnectionOptions } from './options.js';
+import type { SshTransport, TransportHooks } from './transport.js';
 
 export class SshConnection implements Connection {
   readonly kind = 'ssh';
   readonly host: string;
   /** Things worth telling that did not stop the connection (a known_hosts file not writable). */
   readonly warnings: string[] = [];
+  /**
+   * How the connection was made: 'direct', 'keeper' (a new connection the keeper keeps) or
+   * 'keeper-reused' (the keeper had it open already). Undefined before connect().
+   */
+  via?: 'direct' | 'keeper' | 'keeper-reused';
   private readonly pool: ShellPool;
-  private opened?: OpenedClient;
+  private transport?: SshTransport;
+  private ready = false;
   private connecting?: Promise<void>;
   private lost?: ConnectionError;
   private closed = false;
-  private sftp?: Promise<SFTPWrapper | undefined>;
   private readonly lostListeners = new Set<(reason: string) => void>();
+  private readonly hooks: TransportHooks;
 
   constructor(private readonly opts: SshConnectionOptions) {
     this.host = opts.host;
@@ -38,6 +53,16 @@ export class SshConnection implements Connection {
       // Also the longest wait for a become prompt, as Ansible's timeout.
       startTimeoutMs: Math.max(opts.timeout ?? 10, 10) * 1000 + 5000,
     });
+    this.hooks = {
+      host: this.host,
+      lostReason: () => this.lost?.message,
+      onLost: (cb) => {
+        this.lostListeners.add(cb);
+        return () => this.lostListeners.delete(cb);
+      },
+      markLost: (reason) => this.markLost(reason),
+      isClosed: () => this.closed,
+    };
   }
 
   /** Connect, authenticate and start the plain shell. Idempotent; retried after a failed attempt. */
@@ -54,7 +79,7 @@ export class SshConnection implements Connection {
   }
 
   async exec(command: string, opts?: ExecOptions): Promise<ExecResult> {
-    if (!this.opened) await this.connect();
+    if (!this.ready) await this.connect();
     if (this.lost) throw this.lost;
     return this.pool.exec(command, opts);
   }
@@ -62,83 +87,61 @@ export class SshConnection implements Connection {
   /** Reads over SFTP as the connection user, or through the become shell (base64). */
   async get(path: string, opts: { become?: BecomeSpec | false } = {}): Promise<Buffer | null> {
     if (opts.become) return readFileViaShell(this, path, { become: opts.become });
-    if (!this.opened) await this.connect();
-    const sftp = await this.sftpSession();
-    if (!sftp) return readFileViaShell(this, path);
-    try {
-      return await sftpReadFile(sftp, path);
-    } catch (e) {
-      if (this.lost) throw this.lost;
-      if (e instanceof ModuleFailure) throw e;
-      throw new ConnectionError(this.host, `sftp read of ${path} failed: ${(e as Error).message}`, { cause: e });
-    }
+    if (!this.ready) await this.connect();
+    if (this.lost) throw this.lost;
+    const data = await this.transport!.readFile(path);
+    return data === undefined ? readFileViaShell(this, path) : data;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.pool.close();
-    const o = this.opened;
-    if (!o) return;
-    this.opened = undefined;
-    if (this.lost) {
-      o.client.destroy();
-      o.closeTransport();
-      return;
-    }
-    const sftp = await this.sftp?.catch(() => undefined);
-    try {
-      sftp?.end();
-    } catch {
-      // already closed
-    }
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(() => {
-        o.client.destroy();
-        resolve();
-      }, 2000);
-      o.client.once('close', () => {
-        clearTimeout(t);
-        resolve();
-      });
-      o.client.end();
-    });
-    o.closeTransport();
+    const t = this.transport;
+    this.transport = undefined;
+    this.ready = false;
+    await t?.close();
   }
 
   private async open(): Promise<void> {
-    const opened = await openClient(this.opts);
-    this.warnings.push(...opened.warnings);
+    const target = resolveTarget(this.opts);
+    const ctl = controlSettings(this.opts, target);
+    const wOpts = ctl && wireOptions(this.opts);
+    const wTarget = ctl && wireTarget(target);
+    let transport: SshTransport | undefined;
+    if (ctl && wOpts && wTarget) {
+      try {
+        const s = await openKeeperSession(ctl, wOpts, wTarget, this.hooks);
+        transport = s.transport;
+        this.via = s.reused ? 'keeper-reused' : 'keeper';
+      } catch (e) {
+        if (!(e instanceof KeeperUnavailable)) throw e;
+        // The keeper is an optimisation: without it the run still works, connecting here.
+        this.warnings.push(`connecting directly: ${e.message}`);
+      }
+    }
+    if (!transport) {
+      const { openDirect } = await import('./direct-transport.js');
+      transport = await openDirect(this.opts, target, this.hooks);
+      this.via = 'direct';
+    }
+    this.warnings.push(...transport.warnings);
     if (this.closed) {
-      opened.client.end();
-      opened.closeTransport();
+      transport.discard();
       throw new ConnectionError(this.host, 'connection closed');
     }
-    this.opened = opened;
-    let lastError = '';
-    let current = true;
-    opened.client.on('error', (err: Error & { level?: string }) => {
-      lastError = err.message === 'Keepalive timeout'
-        ? `no answer to ${opened.target.keepaliveCountMax} keepalives in ${(opened.target.keepaliveIntervalMs * (opened.target.keepaliveCountMax + 1)) / 1000}s`
-        : err.message;
-    });
-    opened.client.on('close', () => {
-      if (!current || (this.closed && !lastError)) return;
-      const why = lastError || 'connection closed by the remote host';
-      this.markLost(`connection to ${opened.target.hostName} lost: ${why}`);
-    });
+    this.transport = transport;
     try {
       await this.pool.open();
     } catch (e) {
       // The shell could not start (a nologin shell, a broken profile): give this connection
       // up quietly; a later connect() may try again.
       if (this.lost) throw this.lost;
-      current = false;
-      this.opened = undefined;
-      opened.client.end();
-      opened.closeTransport();
+      this.transport = undefined;
+      transport.discard();
       throw e;
     }
+    this.ready = true;
   }
 
   private markLost(reason: string): void {
@@ -148,33 +151,9 @@ export class SshConnection implements Connection {
     this.lostListeners.clear();
   }
 
-  private openShell(launch: string): ReturnType<typeof openChannelShell> {
+  private openShell(launch: string): Promise<ShellStreams> {
     if (this.lost) return Promise.reject(this.lost);
-    if (!this.opened) return Promise.reject(new ConnectionError(this.host, 'not connected'));
-    return openChannelShell(
-      this.host,
-      this.opened.client,
-      launch,
-      () => this.lost?.message,
-      (cb) => {
-        this.lostListeners.add(cb);
-        return () => this.lostListeners.delete(cb);
-      },
-    );
-  }
-
-  /** The SFTP session, opened once; undefined when the host has no SFTP server. */
-  private sftpSession(): Promise<SFTPWrapper | undefined> {
-    if (!this.sftp) {
-      const client = this.opened!.client;
-      this.sftp = new Promise((resolve) => {
-        try {
-          client.sftp((err, sftp) => resolve(err ? undefined : sftp));
-        } catch {
-          resolve(undefined);
-        }
-      });
-    }
-    return this.sftp;
+    if (!this.transport) return Promise.reject(new ConnectionError(this.host, 'not connected'));
+    return this.transport.openShell(launch);
   }
 }

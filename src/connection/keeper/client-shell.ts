@@ -1,0 +1,101 @@
+/**
+ * Client side of one channel through the keeper: the same ShellStreams an ssh exec channel
+ * gives (see ssh/channel-shell.ts), over frames on a unix socket. Its `closed` reason is the
+ * keeper's (the shell's exit, or the connection's loss, which is also told to the connection);
+ * a keeper that vanishes counts as the connection lost.
+ */
+import type { Socket } from 'node:net';
+import { Readable, Writable } from 'node:stream';
+import type { ShellStreams } from '../persistent-shell.js';
+import { encodeFrame, FRAME, FrameDecoder, type ChannelClose } from './protocol.js';
+
+export interface ChannelHooks {
+  /** Why the connection is gone, if it is. */
+  lostReason(): string | undefined;
+  /** Registers a callback run when the connection drops. Returns its remover. */
+  onLost(cb: (reason: string) => void): () => void;
+  /** Tell the connection it is lost. */
+  markLost(reason: string): void;
+  /** The reason used when the keeper goes away mid-channel. */
+  keeperGone(): string;
+}
+
+/** Wrap a keeper socket whose exec request was answered ok. `rest`: bytes after the answer. */
+export function keeperChannelStreams(sock: Socket, rest: Buffer, hooks: ChannelHooks): ShellStreams {
+  const stdout = new Readable({ read() {} });
+  const stderr = new Readable({ read() {} });
+  let settle!: (reason: string) => void;
+  let ended = false;
+  const closed = new Promise<string>((resolve) => (settle = resolve));
+  const end = (reason: string): void => {
+    if (ended) return;
+    ended = true;
+    unsubscribe();
+    stdout.push(null);
+    stderr.push(null);
+    settle(reason);
+  };
+  const unsubscribe = hooks.onLost((reason) => end(reason));
+
+  const decoder = new FrameDecoder((type, payload) => {
+    if (type === FRAME.STDOUT) stdout.push(payload);
+    else if (type === FRAME.STDERR) stderr.push(payload);
+    else if (type === FRAME.CLOSE) {
+      let c: ChannelClose;
+      try {
+        c = JSON.parse(payload.toString('utf8')) as ChannelClose;
+      } catch {
+        c = { reason: 'ssh channel closed', lost: false };
+      }
+      if (c.lost) hooks.markLost(c.reason);
+      end(hooks.lostReason() ?? c.reason);
+      sock.end();
+    }
+  });
+  const onData = (chunk: Buffer): void => {
+    try {
+      decoder.push(chunk);
+    } catch (e) {
+      sock.destroy(e as Error);
+    }
+  };
+  sock.on('data', onData);
+  sock.on('error', () => undefined);
+  sock.once('close', () => {
+    if (ended) return;
+    // No close frame: the keeper itself went away, and the connection with it.
+    const reason = hooks.keeperGone();
+    hooks.markLost(reason);
+    end(hooks.lostReason() ?? reason);
+  });
+  if (rest.length) onData(rest);
+  sock.resume();
+
+  const stdin = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      if (sock.destroyed || ended) return cb();
+      // The callback waits for the socket: a large stdin is not buffered whole.
+      sock.write(encodeFrame(FRAME.STDIN, chunk), () => cb());
+    },
+    final(cb) {
+      if (!sock.destroyed && !ended) sock.write(encodeFrame(FRAME.STDIN_EOF));
+      cb();
+    },
+  });
+
+  let destroyed = false;
+  return {
+    stdin,
+    stdout,
+    stderr,
+    closed,
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      if (sock.destroyed || ended) return;
+      // The keeper signals and closes the channel, then sends its close frame.
+      sock.write(encodeFrame(FRAME.KILL));
+      setTimeout(() => sock.destroy(), 2000).unref();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Entry point of the connection keeper process: `node daemon-main.js CONTROL_DIR`.
+ * Started detached by the first run that needs it (see spawn.ts); loads only the keeper and
+ * the ssh transport. Exits when idle (see keeper.ts), on `k8splay keeper stop`, or SIGTERM.
+ * What goes wrong is appended to CONTROL_DIR/keeper.log (it has no terminal).
+ */
+import { appendFileSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+
+// File descriptors the starting process could not keep from us (not close-on-exec, e.g. a
+// CI job's pipe): closed first, so the keeper never holds them open.
+for (const fd of (process.env['K8SPLAY_KEEPER_CLOSE_FDS'] ?? '').split(',').filter(Boolean)) {
+  try {
+    closeSync(Number(fd));
+  } catch {
+    // already closed
+  }
+}
+delete process.env['K8SPLAY_KEEPER_CLOSE_FDS'];
+
+const dir = process.argv[2];
+if (!dir) {
+  process.stderr.write('usage: daemon-main CONTROL_DIR\n');
+  process.exit(2);
+}
+
+function log(text: string): void {
+  try {
+    appendFileSync(join(dir!, 'keeper.log'), `${new Date().toISOString()} [${process.pid}] ${text}\n`, { mode: 0o600 });
+  } catch {
+    // nowhere to say it
+  }
+}
+
+process.on('uncaughtException', (e) => {
+  log(`fatal: ${e.stack ?? String(e)}`);
+  process.exit(1);
+});
+
+const { Keeper } = await import('./keeper.js');
+const { socketName } = await import('./control-settings.js');
+const keeper = new Keeper({
+  socket: join(dir, socketName()),
+  onExit: () => {
+    log('exiting');
+    // Let the SSH disconnects go out; leave at the latest after 3 s.
+    setTimeout(() => process.exit(0), 3000).unref();
+  },
+});
+process.on('SIGTERM', () => keeper.stop());
+process.on('SIGINT', () => keeper.stop());
+process.on('SIGHUP', () => undefined);
+try {
+  if (!(await keeper.listen())) {
+    log('another keeper serves this directory: exiting');
+    process.exit(0);
+  }
+  log('listening');
+} catch (e) {
+  log(`cannot listen: ${(e as Error).message}`);
+  process.exit(1);
+}
+// The first session will need ssh2: load it while the client is still sending.
+void import('../ssh/open-client.js');

@@ -1,0 +1,173 @@
+/**
+ * One SSH connection held by the keeper: who uses it now (sessions, channels, file reads),
+ * its idle timer (closed `persistMs` after its last user left, Ansible's ControlPersist), its
+ * loss (told to every user, with the direct connection's wording), its SFTP session.
+ */
+import type { ClientChannel, SFTPWrapper } from 'ssh2';
+import type { OpenedClient } from '../ssh/open-client.js';
+import { watchConnectionLoss } from '../ssh/connection-loss.js';
+
+/** No answer from the host in time: the connection is taken as dead. */
+export class ProbeTimeout extends Error {}
+
+export class KeptConnection {
+  users = 0;
+  /** Channels opened on it so far. */
+  channels = 0;
+  /** Sessions that found it already open. */
+  reuses = 0;
+  lost?: string;
+  closing = false;
+  lastUsed = Date.now();
+  persistMs: number | null;
+  private idleTimer?: NodeJS.Timeout;
+  private sftp?: Promise<SFTPWrapper | undefined>;
+  private readonly lostListeners = new Set<(reason: string) => void>();
+  private goneCalled = false;
+
+  /**
+   * @param onGone called once when the connection is closed or lost (the keeper forgets it)
+   */
+  constructor(
+    readonly id: string,
+    readonly key: string,
+    readonly opened: OpenedClient,
+    persistMs: number | null,
+    private readonly onGone: (c: KeptConnection) => void,
+  ) {
+    this.persistMs = persistMs;
+    watchConnectionLoss(opened, (reason) => this.markLost(reason), () => this.closing);
+    opened.client.on('close', () => this.gone());
+  }
+
+  /** True when nobody uses it (a new session may take it). */
+  get idle(): boolean {
+    return this.users === 0 && !this.lost && !this.closing;
+  }
+
+  /** One more user; `persistMs` (when given) is the newest session's ControlPersist. */
+  acquire(persistMs?: number | null): void {
+    this.users++;
+    if (persistMs !== undefined) this.persistMs = persistMs;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  /** One user less; the last one starts the idle timer. */
+  release(): void {
+    this.users = Math.max(0, this.users - 1);
+    this.lastUsed = Date.now();
+    if (this.users > 0 || this.lost || this.closing || this.persistMs === null) return;
+    // setTimeout's limit is about 24.8 days; longer is as good as forever.
+    if (this.persistMs > 2 ** 31 - 1) return;
+    this.idleTimer = setTimeout(() => this.close(), this.persistMs);
+  }
+
+  /** When its idle timer ends (ms since the epoch); undefined while in use or kept forever. */
+  idleDeadline(): number | undefined {
+    if (this.users > 0 || this.persistMs === null) return undefined;
+    return this.lastUsed + this.persistMs;
+  }
+
+  /** Call `cb` when the connection drops. Returns the unsubscriber. */
+  onLost(cb: (reason: string) => void): () => void {
+    this.lostListeners.add(cb);
+    return () => this.lostListeners.delete(cb);
+  }
+
+  /** Open an exec channel running `launch`. */
+  exec(launch: string): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      try {
+        this.opened.client.exec(launch, (err, ch) => (err ? reject(err) : resolve(ch)));
+        this.channels++;
+      } catch (e) {
+        reject(e);
+      }
+    });
+  }
+
+  /**
+   * Check the host still answers: a keepalive request, answered (success or failure) within
+   * `ms`. A connection idle since the last run may have died silently (host gone, NAT expiry).
+   * Uses ssh2's own keepalive mechanism (its reply-callback queue); without it, assumes alive.
+   */
+  probe(ms: number): Promise<void> {
+    const client = this.opened.client as unknown as { _callbacks?: Array<(...a: unknown[]) => void>; _protocol?: { ping?: () => void } };
+    if (!Array.isArray(client._callbacks) || typeof client._protocol?.ping !== 'function') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new ProbeTimeout(`no answer within ${ms / 1000}s`)), ms);
+      const unsubscribe = this.onLost((reason) => {
+        clearTimeout(t);
+        reject(new Error(reason));
+      });
+      try {
+        client._callbacks!.push(() => {
+          clearTimeout(t);
+          unsubscribe();
+          resolve();
+        });
+        client._protocol!.ping!();
+      } catch (e) {
+        clearTimeout(t);
+        unsubscribe();
+        reject(e as Error);
+      }
+    });
+  }
+
+  /** The SFTP session, opened once; undefined when the host has no SFTP server. */
+  sftpSession(): Promise<SFTPWrapper | undefined> {
+    if (!this.sftp) {
+      const client = this.opened.client;
+      this.sftp = new Promise((resolve) => {
+        try {
+          client.sftp((err, sftp) => resolve(err ? undefined : sftp));
+        } catch {
+          resolve(undefined);
+        }
+      });
+    }
+    return this.sftp;
+  }
+
+  /** End the connection politely (destroyed after 2 s without an answer). */
+  close(): void {
+    if (this.closing) return;
+    this.closing = true;
+    clearTimeout(this.idleTimer);
+    const client = this.opened.client;
+    const t = setTimeout(() => client.destroy(), 2000);
+    t.unref();
+    client.once('close', () => clearTimeout(t));
+    try {
+      client.end();
+    } catch {
+      client.destroy();
+    }
+    this.gone();
+  }
+
+  /** Drop the connection at once (it did not answer). */
+  destroy(reason: string): void {
+    this.markLost(reason);
+    this.closing = true;
+    this.opened.client.destroy();
+    this.gone();
+  }
+
+  private markLost(reason: string): void {
+    if (this.lost) return;
+    this.lost = reason;
+    clearTimeout(this.idleTimer);
+    for (const cb of [...this.lostListeners]) cb(reason);
+    this.lostListeners.clear();
+  }
+
+  private gone(): void {
+    if (this.goneCalled) return;
+    this.goneCalled = true;
+    this.opened.closeTransport();
+    this.onGone(this);
+  }
+}

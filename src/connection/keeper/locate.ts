@@ -1,0 +1,32 @@
+/**
+ * Where the keeper's entry point is and how to start it. The one place that knows the file
+ * layout: a bundled build points this at its second bundle entry.
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export interface KeeperCommand {
+  /** The executable (this Node). */
+  command: string;
+  /** Arguments before the control directory. */
+  args: string[];
+}
+
+/**
+ * The command line that runs the keeper: `node daemon-main.js` from a build, or
+ * `node --import tsx daemon-main.ts` from source (this file is a .ts when run through tsx).
+ */
+export function keeperCommand(): KeeperCommand {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = fileURLToPath(new URL(fromSource ? './daemon-main.ts' : './daemon-main.js', import.meta.url));
+  if (!fromSource) return { command: process.execPath, args: [entry] };
+  // An absolute loader URL: the keeper runs in / and must not depend on its directory.
+  return { command: process.execPath, args: ['--import', tsxLoader(), entry] };
+}
+
+/** tsx's ESM entry (`--import tsx`), as a file URL. */
+function tsxLoader(): string {
+  // tsx compiles this file to CommonJS when a CommonJS module requires it: no import.meta.resolve then.
+  if (typeof import.meta.resolve === 'function') return import.meta.resolve('tsx');
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json').replace(/package\.json$/, 'dist/loader.mjs')).href;
+}

@@ -1,0 +1,225 @@
+/**
+ * The connection keeper's wire protocol, over unix-socket connections:
+ *
+ *   session   client: {op:'connect', key, target...}\n   keeper: answer line {ok, conn}
+ *             The keeper opens or reuses an SSH connection and holds it for this client while
+ *             the socket stays open; a LOST frame says the SSH connection dropped.
+ *   channel   client: {op:'exec', conn, launch}\n      keeper: answer line, then frames both
+ *             ways: stdin, end of stdin, kill / stdout, stderr, close (one socket per channel)
+ *   file      client: {op:'get', conn, path}\n         keeper: answer line, then the bytes
+ *   control   {op:'status'} / {op:'stop'}
+ *
+ * Frames: [type: 1 byte][length: 4 bytes big-endian][payload]. Kept free of ssh2 and of the
+ * executor so both ends load it cheaply.
+ */
+import { BecomeError, ConnectionError, K8splayError, ModuleFailure } from '../../errors.js';
+import type { SshTarget } from '../ssh/settings.js';
+import type { SshConnectionOptions } from '../ssh/options.js';
+
+/** Bumped on any incompatible change; part of the socket's name, so versions never meet. */
+export const PROTOCOL_VERSION = 1;
+
+/** Frame types. Client to keeper below 0x10, keeper to client from 0x10. */
+export const FRAME = {
+  STDIN: 0x01,
+  STDIN_EOF: 0x02,
+  /** Signal KILL to the channel's process, then close the channel. */
+  KILL: 0x03,
+  STDOUT: 0x11,
+  STDERR: 0x12,
+  /** The channel ended; payload: JSON ChannelClose. Last frame on the socket. */
+  CLOSE: 0x14,
+  /** On a session socket: the SSH connection dropped; payload: the reason. */
+  LOST: 0x15,
+} as const;
+
+/** Largest frame accepted: anything bigger is a protocol error, not data. */
+export const MAX_FRAME = 16 * 1024 * 1024;
+/** Largest request or answer line. */
+export const MAX_LINE = 1024 * 1024;
+
+/** The connection settings as sent to the keeper: no functions, env/home/user pinned. */
+export type WireOptions = Omit<SshConnectionOptions, 'privateKeyPassphrase' | 'debug' | 'shell'> & {
+  privateKeyPassphrase?: string;
+};
+
+/** The target as sent: the passphrase, when there is one, is a string. */
+export type WireTarget = Omit<SshTarget, 'passphrase'> & { passphrase?: string };
+
+export interface ConnectRequest {
+  v: number;
+  op: 'connect';
+  /** Hash of the connection settings: sessions with equal keys may reuse an SSH connection. */
+  key: string;
+  /** Keep the SSH connection this long after its last user left; null = until stopped. */
+  persistMs: number | null;
+  opts: WireOptions;
+  target: WireTarget;
+}
+
+export interface ExecRequest {
+  v: number;
+  op: 'exec';
+  /** The SSH connection of the session (ConnectAnswer.conn). */
+  conn: string;
+  /** The shell command line the exec channel runs (the shell pool's launch line). */
+  launch: string;
+}
+
+export interface GetRequest {
+  v: number;
+  op: 'get';
+  conn: string;
+  path: string;
+}
+
+export interface ControlRequest {
+  v: number;
+  op: 'status' | 'stop';
+}
+
+export type KeeperRequest = ConnectRequest | ExecRequest | GetRequest | ControlRequest;
+
+/** An error as sent over the wire: enough to rethrow the same class with the same text. */
+export interface WireError {
+  cls: 'ConnectionError' | 'ModuleFailure' | 'BecomeError' | 'Error';
+  message: string;
+  details?: string[];
+  data?: Record<string, unknown>;
+}
+
+export interface OkAnswer {
+  ok: true;
+  /** connect: the keeper's id of the SSH connection (channels and reads name it). */
+  conn?: string;
+  /** connect: true when the SSH connection was already open (no handshake this time). */
+  reused?: boolean;
+  /** connect: what did not stop the connection (a known_hosts file not writable). */
+  warnings?: string[];
+  /** get: the file's size (its bytes follow); absent with `missing` or `nosftp`. */
+  length?: number;
+  /** get: the file does not exist. */
+  missing?: true;
+  /** get: the host has no SFTP server (read through the shell instead). */
+  nosftp?: true;
+}
+
+export interface ErrorAnswer {
+  ok: false;
+  error: WireError;
+  /** The SSH connection is gone: the client counts its connection as lost with this error. */
+  lost?: true;
+}
+
+export type KeeperAnswer = OkAnswer | ErrorAnswer;
+
+export interface KeeperStatus {
+  pid: number;
+  version: number;
+  uptimeMs: number;
+  /** Client sockets open now. */
+  clients: number;
+  connections: Array<{
+    id: string;
+    host: string;
+    user: string;
+    port: number;
+    /** Sessions, channels and file reads using it now. */
+    users: number;
+    /** Channels opened on it, and how many of the requests found it already open. */
+    channels: number;
+    reuses: number;
+    idleMs: number;
+  }>;
+}
+
+/** What ended a channel: its reason, and whether the whole SSH connection is gone. */
+export interface ChannelClose {
+  reason: string;
+  lost: boolean;
+}
+
+/** One frame, ready to write. */
+export function encodeFrame(type: number, payload: Buffer | string = Buffer.alloc(0)): Buffer {
+  const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+  const out = Buffer.allocUnsafe(5 + body.length);
+  out[0] = type;
+  out.writeUInt32BE(body.length, 1);
+  body.copy(out, 5);
+  return out;
+}
+
+/** Splits a byte stream into frames, whatever the chunking. */
+export class FrameDecoder {
+  private buf: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly onFrame: (type: number, payload: Buffer) => void) {}
+
+  /** @throws Error on a frame longer than MAX_FRAME (the peer is not speaking this protocol) */
+  push(chunk: Buffer): void {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    while (this.buf.length >= 5) {
+      const len = this.buf.readUInt32BE(1);
+      if (len > MAX_FRAME) throw new Error(`frame of ${len} bytes is too large`);
+      if (this.buf.length < 5 + len) break;
+      const type = this.buf[0]!;
+      const payload = this.buf.subarray(5, 5 + len);
+      this.buf = this.buf.subarray(5 + len);
+      this.onFrame(type, payload);
+    }
+  }
+}
+
+/**
+ * Collects bytes up to the first newline: the JSON line, and what came after it.
+ * Returns undefined until the line is complete.
+ * @throws Error when the line grows past MAX_LINE
+ */
+export class LineReader {
+  private parts: Buffer[] = [];
+  private size = 0;
+
+  push(chunk: Buffer): { line: string; rest: Buffer } | undefined {
+    const nl = chunk.indexOf(0x0a);
+    if (nl < 0) {
+      this.parts.push(chunk);
+      this.size += chunk.length;
+      if (this.size > MAX_LINE) throw new Error('request line too long');
+      return undefined;
+    }
+    this.parts.push(chunk.subarray(0, nl));
+    const line = Buffer.concat(this.parts).toString('utf8');
+    this.parts = [];
+    return { line, rest: chunk.subarray(nl + 1) };
+  }
+}
+
+/** Encode an error for the wire. */
+export function errorToWire(e: unknown): WireError {
+  if (e instanceof K8splayError) {
+    const cls = e instanceof ConnectionError ? 'ConnectionError' : e instanceof ModuleFailure ? 'ModuleFailure' : e instanceof BecomeError ? 'BecomeError' : 'Error';
+    return {
+      cls,
+      message: e.message,
+      ...(e.details.length ? { details: e.details } : {}),
+      ...(e instanceof ModuleFailure ? { data: e.data } : {}),
+    };
+  }
+  return { cls: 'Error', message: e instanceof Error ? e.message : String(e) };
+}
+
+/**
+ * The error a direct connection would have thrown, from its wire form. Anything not a known
+ * class becomes a ConnectionError: the host could not be used.
+ */
+export function wireToError(host: string, w: WireError): K8splayError {
+  const opts = w.details?.length ? { details: w.details } : {};
+  switch (w.cls) {
+    case 'ModuleFailure':
+      return new ModuleFailure(w.message, w.data ?? {}, opts);
+    case 'BecomeError':
+      return new BecomeError(host, w.message, opts);
+    default:
+      return new ConnectionError(host, w.message, opts);
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * An SSH connection held by the connection keeper, as one run's SshConnection uses it: a
+ * session socket that holds the connection for this run (and hears of its loss), one socket
+ * per shell channel, one per file read. Errors come back as the classes and messages a direct
+ * connection gives. Loads no ssh2: the keeper does the SSH.
+ */
+import type { Socket } from 'node:net';
+import { ConnectionError } from '../../errors.js';
+import type { ShellStreams } from '../persistent-shell.js';
+import type { SshTransport, TransportHooks } from '../ssh/transport.js';
+import type { SshTarget } from '../ssh/settings.js';
+import type { ControlSettings } from './control-settings.js';
+import { keeperRequest, KeeperUnavailable } from './client.js';
+import { keeperChannelStreams } from './client-shell.js';
+import { FRAME, FrameDecoder, PROTOCOL_VERSION, wireToError, type OkAnswer, type KeeperAnswer, type WireOptions, type WireTarget } from './protocol.js';
+import { connectionKey } from './wire-options.js';
+
+export interface KeeperSession {
+  transport: SshTransport;
+  /** True when the keeper already had the connection open (no handshake this run). */
+  reused: boolean;
+}
+
+/**
+ * Open a session: the keeper lends this run a connection with these settings, reused or new.
+ * @throws KeeperUnavailable (no keeper could be reached: connect directly instead), or the
+ * ConnectionError a direct connect would have thrown
+ */
+export async function openKeeperSession(
+  ctl: ControlSettings,
+  opts: WireOptions,
+  target: WireTarget,
+  hooks: TransportHooks,
+): Promise<KeeperSession> {
+  const { sock, answer } = await keeperRequest(ctl, {
+    v: PROTOCOL_VERSION,
+    op: 'connect',
+    key: connectionKey(opts, target),
+    persistMs: ctl.persistMs,
+    opts,
+    target,
+  });
+  if (!answer.ok) {
+    sock.destroy();
+    throw wireToError(hooks.host, answer.error);
+  }
+  const t = new KeeperTransport(ctl, sock, answer, target as SshTarget, hooks);
+  return { transport: t, reused: !!answer.reused };
+}
+
+class KeeperTransport implements SshTransport {
+  readonly warnings: string[];
+  private readonly conn: string;
+  private ended = false;
+
+  constructor(
+    private readonly ctl: ControlSettings,
+    private readonly session: Socket,
+    answer: OkAnswer,
+    private readonly target: SshTarget,
+    private readonly hooks: TransportHooks,
+  ) {
+    this.conn = answer.conn!;
+    this.warnings = answer.warnings ?? [];
+    const decoder = new FrameDecoder((type, payload) => {
+      if (type === FRAME.LOST) hooks.markLost(payload.toString('utf8'));
+    });
+    session.on('data', (c: Buffer) => {
+      try {
+        decoder.push(c);
+      } catch {
+        session.destroy();
+      }
+    });
+    session.on('error', () => undefined);
+    session.once('close', () => {
+      if (!this.ended && !hooks.isClosed()) hooks.markLost(this.keeperGone());
+    });
+    session.resume();
+  }
+
+  async openShell(launch: string): Promise<ShellStreams> {
+    const { sock, rest } = await this.request({ v: PROTOCOL_VERSION, op: 'exec', conn: this.conn, launch });
+    return keeperChannelStreams(sock, rest, {
+      lostReason: () => this.hooks.lostReason(),
+      onLost: (cb) => this.hooks.onLost(cb),
+      markLost: (r) => this.hooks.markLost(r),
+      keeperGone: () => this.keeperGone(),
+    });
+  }
+
+  async readFile(path: string): Promise<Buffer | null | undefined> {
+    const { sock, answer, rest } = await this.request({ v: PROTOCOL_VERSION, op: 'get', conn: this.conn, path });
+    if (answer.nosftp || answer.missing) {
+      sock.destroy();
+      return answer.nosftp ? undefined : null;
+    }
+    const length = answer.length ?? 0;
+    return new Promise((resolve, reject) => {
+      const parts: Buffer[] = rest.length ? [rest] : [];
+      let got = rest.length;
+      const done = (): void => {
+        sock.destroy();
+        resolve(Buffer.concat(parts, length).subarray(0, length));
+      };
+      if (got >= length) return done();
+      sock.on('data', (c: Buffer) => {
+        parts.push(c);
+        got += c.length;
+        if (got >= length) done();
+      });
+      sock.once('close', () => {
+        if (got >= length) return;
+        const reason = this.hooks.lostReason() ?? `sftp read of ${path} failed: the connection keeper closed the connection`;
+        reject(new ConnectionError(this.hooks.host, reason));
+      });
+      sock.on('error', () => undefined);
+      sock.resume();
+    });
+  }
+
+  /** End the session; resolves once the keeper took it back (the next session may reuse it). */
+  async close(): Promise<void> {
+    this.ended = true;
+    if (this.session.destroyed) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        this.session.destroy();
+        resolve();
+      }, 1000);
+      this.session.once('close', () => {
+        clearTimeout(t);
+        resolve();
+      });
+      this.session.end();
+    });
+  }
+
+  discard(): void {
+    this.ended = true;
+    this.session.destroy();
+  }
+
+  /** A channel or read request on this session's connection; errors rethrown as typed. */
+  private async request(req: Parameters<typeof keeperRequest>[1]): Promise<{ sock: Socket; answer: OkAnswer; rest: Buffer }> {
+    const lost = this.hooks.lostReason();
+    if (lost) throw new ConnectionError(this.hooks.host, lost);
+    let r: { sock: Socket; answer: KeeperAnswer; rest: Buffer };
+    try {
+      // Never start a keeper here: ours is the one holding the connection, or it is gone.
+      r = await keeperRequest(this.ctl, req, false);
+    } catch (e) {
+      if (!(e instanceof KeeperUnavailable)) throw e;
+      this.hooks.markLost(this.keeperGone());
+      throw new ConnectionError(this.hooks.host, this.hooks.lostReason()!);
+    }
+    if (!r.answer.ok) {
+      r.sock.destroy();
+      if (r.answer.lost) {
+        this.hooks.markLost(r.answer.error.message);
+        throw new ConnectionError(this.hooks.host, this.hooks.lostReason()!);
+      }
+      throw wireToError(this.hooks.host, r.answer.error);
+    }
+    return { sock: r.sock, answer: r.answer, rest: r.rest };
+  }
+
+  private keeperGone(): string {
+    return `connection to ${this.target.hostName} lost: the connection keeper went away`;
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * What SshConnection runs its shells and file reads over: a direct SSH connection
+ * (direct-transport.ts) or a session with the connection keeper (keeper/transport.ts).
+ * SshConnection keeps the shells, the loss state and the errors; a transport only moves bytes.
+ */
+import type { ShellStreams } from '../persistent-shell.js';
+
+/** The connection's side, as a transport sees it. */
+export interface TransportHooks {
+  /** Inventory hostname, for errors. */
+  host: string;
+  /** Why the connection is gone, if it is. */
+  lostReason(): string | undefined;
+  /** Registers a callback run when the connection drops. Returns its remover. */
+  onLost(cb: (reason: string) => void): () => void;
+  /** The connection dropped: every shell and later command fails with `reason`. */
+  markLost(reason: string): void;
+  /** True once close() was called on the connection. */
+  isClosed(): boolean;
+}
+
+export interface SshTransport {
+  /** Problems that did not stop the connection (a known_hosts file that could not be written). */
+  readonly warnings: string[];
+  /** Open an exec channel running `launch` (a shell pool launch line). */
+  openShell(launch: string): Promise<ShellStreams>;
+  /**
+   * Read a file over SFTP as the connection user: its bytes, null when it does not exist,
+   * undefined when the host has no SFTP server (read through the shell instead).
+   * @throws ModuleFailure (exists, unreadable), ConnectionError
+   */
+  readFile(path: string): Promise<Buffer | null | undefined>;
+  /** End it after use (a keeper keeps the SSH connection for the next run). */
+  close(): Promise<void>;
+  /** Drop it at once and quietly (its first shell could not start). */
+  discard(): void;
+}

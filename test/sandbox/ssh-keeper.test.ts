@@ -1,0 +1,233 @@
+// The connection keeper (ControlPersist) against real sshd on sandbox hosts: a second run
+// reuses the SSH connection (same sshd session process on the host, no new login), concurrent
+// CLI runs share one keeper, the keeper ends after its idle time, a host that went away between
+// runs is reconnected or reported unreachable, a changed host key is still refused, and
+// ControlPersist=no connects directly. One sandbox of three hosts for the file; each test has
+// its own control directory so keepers do not mix.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sandboxDown, sandboxUp, type SandboxUpResult } from '../../src/sandbox/index.js';
+import { containerInit } from '../../src/sandbox/processes.js';
+import { sandboxDir } from '../../src/sandbox/paths.js';
+import { SshConnection } from '../../src/connection/index.js';
+import type { SshConnectionOptions } from '../../src/connection/ssh/index.js';
+import { keeperStatus, stopKeepers } from '../../src/connection/keeper/index.js';
+import { ConnectionError } from '../../src/errors.js';
+import { sandboxSshOptions, sshSandboxSkipReason } from './ssh-helpers.js';
+
+const skip = sshSandboxSkipReason();
+if (skip) process.stderr.write(`# ssh keeper sandbox tests skipped: ${skip}\n`);
+
+const NAME = `ssh-keep-${process.pid}`;
+const HOSTS = ['k1', 'k2', 'k3'];
+const ROOT = join(import.meta.dirname, '..', '..');
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function until(what: string, cond: () => boolean | Promise<boolean>, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** PIDs of keeper processes serving `dir`. */
+function keeperPids(dir: string): number[] {
+  const out: number[] = [];
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const args = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
+      if (args.some((a) => /daemon-main\.[jt]s$/.test(a)) && args.includes(dir)) out.push(Number(p));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+describe('connection keeper on sandbox hosts', { skip: skip ?? false }, () => {
+  let sb: SandboxUpResult;
+  let home: string;
+  const dirs: string[] = [];
+  const open: SshConnection[] = [];
+
+  /** A fresh control directory for one test. */
+  function controlDir(): string {
+    const d = mkdtempSync(join(tmpdir(), 'k8sp-keep-cp-'));
+    dirs.push(d);
+    return d;
+  }
+
+  function conn(i: number, dir: string, extra: Partial<SshConnectionOptions> & { knownHosts?: string } = {}): SshConnection {
+    const c = new SshConnection(sandboxSshOptions(sb, i, home, { controlPathDir: dir, ...extra }));
+    open.push(c);
+    return c;
+  }
+
+  /** The sshd process serving this shell's SSH connection, and how many root sessions sshd has. */
+  async function sshdSession(c: SshConnection): Promise<{ pid: string; sessions: number }> {
+    const r = await c.exec(`echo $PPID; cat /proc/$PPID/cmdline | tr '\\0' ' '; echo; pgrep -c -f '^sshd: root@notty'`);
+    const [pid, cmd, count] = r.stdout.split('\n');
+    assert.match(cmd!, /^sshd: root@notty/, 'the shell runs under its connection\'s sshd session process');
+    return { pid: pid!, sessions: Number(count) };
+  }
+
+  before(async () => {
+    home = mkdtempSync(join(tmpdir(), 'k8sp-keep-'));
+    sb = await sandboxUp({ name: NAME, hosts: HOSTS.map((name) => ({ name })), repo: false, progress: () => {} });
+  });
+
+  after(async () => {
+    await Promise.allSettled(open.map((c) => c.close()));
+    for (const d of dirs) {
+      await stopKeepers(d);
+      rmSync(d, { recursive: true, force: true });
+    }
+    if (sb && existsSync(sandboxDir(NAME))) await sandboxDown(NAME, { progress: () => {} }).catch(() => {});
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  test('a second run reuses the SSH connection: the same sshd session, no new login', async () => {
+    const dir = controlDir();
+    const first = conn(0, dir);
+    await first.connect();
+    assert.equal(first.via, 'keeper');
+    const s1 = await sshdSession(first);
+    // Both kinds of channel through it: become shells and SFTP reads.
+    assert.equal((await first.exec('id -un', { become: { method: 'sudo', user: 'nobody' } })).stdout, 'nobody\n');
+    assert.equal((await first.get('/etc/hostname'))?.toString(), `${HOSTS[0]}\n`);
+    await first.close();
+
+    const second = conn(0, dir);
+    await second.connect();
+    assert.equal(second.via, 'keeper-reused');
+    const s2 = await sshdSession(second);
+    assert.equal(s2.pid, s1.pid, 'same sshd session process');
+    assert.equal(s2.sessions, s1.sessions, 'no other root login appeared');
+    await second.close();
+    const [k] = await keeperStatus(dir);
+    assert.equal(k?.connections.length, 1);
+    assert.equal(k?.connections[0]?.reuses, 1);
+  });
+
+  test('two CLI runs at once share one keeper; the next run reuses every host', async () => {
+    const dir = controlDir();
+    const pb = join(home, 'hostname.yml');
+    writeFileSync(pb, '- hosts: all\n  gather_facts: false\n  tasks:\n    - command: hostname\n');
+    const cli = (): Promise<{ code: number; out: string }> => new Promise((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), pb, '-i', sb.inventory], {
+        cwd: ROOT, env: { ...process.env, K8SPLAY_CONTROL_PATH_DIR: dir, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      // 'close' waits for the pipes: a keeper holding them would hang this test.
+      child.on('close', (code) => resolve({ code: code ?? 1, out }));
+    });
+    const [a, b] = await Promise.all([cli(), cli()]);
+    assert.equal(a.code, 0, a.out);
+    assert.equal(b.code, 0, b.out);
+    assert.equal(keeperPids(dir).length, 1, 'one keeper for both runs');
+    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.starting')), [], 'start lock removed');
+    const c = await cli();
+    assert.equal(c.code, 0, c.out);
+    const [k] = await keeperStatus(dir);
+    assert.ok(k);
+    const reusedHosts = new Set(k.connections.filter((x) => x.reuses > 0).map((x) => x.host));
+    assert.deepEqual([...reusedHosts].sort(), sb.hosts.map((h) => h.address).sort());
+    assert.ok(k.connections.length <= 2 * HOSTS.length);
+  });
+
+  test('the keeper ends after its idle time', async () => {
+    const dir = controlDir();
+    const c = conn(1, dir, { controlPersist: 2 });
+    await c.connect();
+    const [pid] = keeperPids(dir);
+    assert.ok(pid, 'a keeper runs');
+    await sleep(2500);
+    assert.deepEqual(keeperPids(dir), [pid], 'not while the connection is in use');
+    await c.close();
+    const t0 = Date.now();
+    await until('the keeper to exit', () => keeperPids(dir).length === 0, 8000);
+    const ms = Date.now() - t0;
+    assert.ok(ms >= 1500, `exited ${ms} ms after the run, before its 2 s`);
+    assert.ok(!existsSync(join(dir, 'keeper-v1.sock')), 'socket removed');
+  });
+
+  test('a kept connection whose sshd session was killed is replaced transparently', async () => {
+    const dir = controlDir();
+    const a = conn(1, dir);
+    await a.connect();
+    const s1 = await sshdSession(a);
+    await a.close();
+    execFileSync('nsenter', ['-t', String(containerInit(sb.hosts[1]!.pid)), '-p', '-m', 'kill', s1.pid]);
+    const b = conn(1, dir);
+    await b.connect();
+    assert.equal(b.via, 'keeper', 'a new connection');
+    assert.notEqual((await sshdSession(b)).pid, s1.pid);
+    await b.close();
+  });
+
+  test('a host gone silent between runs: unreachable within the connect timeout, then reconnected when back', async () => {
+    const dir = controlDir();
+    const a = conn(2, dir);
+    await a.connect();
+    await a.close();
+    const init = String(containerInit(sb.hosts[2]!.pid));
+    execFileSync('nsenter', ['-t', init, '-n', 'ip', 'link', 'set', 'host0', 'down']);
+    try {
+      const t0 = Date.now();
+      const b = conn(2, dir, { timeout: 1, connectAttempts: 1 });
+      await assert.rejects(b.connect(), (e: unknown) => e instanceof ConnectionError && /timed out after 1s/.test(e.message) && e.host === HOSTS[2]);
+      assert.ok(Date.now() - t0 < 4000, `took ${Date.now() - t0} ms`);
+    } finally {
+      execFileSync('nsenter', ['-t', init, '-n', 'ip', 'link', 'set', 'host0', 'up']);
+    }
+    await until('the host to answer again', async () => {
+      const c = conn(2, dir, { timeout: 2, connectAttempts: 1 });
+      try {
+        await c.connect();
+        assert.equal(c.via, 'keeper');
+        assert.equal((await c.exec('hostname')).stdout, `${HOSTS[2]}\n`);
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await c.close();
+      }
+    }, 20_000);
+  });
+
+  test('a changed host key is refused through the keeper, as without it', async () => {
+    const dir = controlDir();
+    const kh = join(home, 'keep_known_hosts');
+    copyFileSync(sb.knownHosts, kh);
+    const a = conn(0, dir, { knownHosts: kh });
+    await a.connect();
+    await a.close();
+    writeFileSync(kh, `${sb.hosts[0]!.address} ${sb.hosts[1]!.hostKey}\n`);
+    const viaKeeper = conn(0, dir, { knownHosts: kh }).connect();
+    await assert.rejects(viaKeeper, (e: unknown) => e instanceof ConnectionError && /REMOTE HOST IDENTIFICATION HAS CHANGED/.test(e.message));
+    const direct = conn(0, dir, { knownHosts: kh, controlPersist: 0 }).connect();
+    const [k, d] = await Promise.all([viaKeeper.catch((e: ConnectionError) => e.describe()), direct.catch((e: ConnectionError) => e.describe())]);
+    assert.equal(k, d);
+  });
+
+  test('ControlPersist=no in ansible_ssh_args: a direct connection, no keeper', async () => {
+    const dir = controlDir();
+    const c = conn(0, dir, { vars: { ansible_ssh_args: '-o ControlMaster=auto -o ControlPersist=no' } });
+    assert.equal((await c.exec('hostname')).stdout, `${HOSTS[0]}\n`);
+    assert.equal(c.via, 'direct');
+    await c.close();
+    assert.deepEqual(keeperPids(dir), []);
+    assert.deepEqual(readdirSync(dir), []);
+  });
+});
