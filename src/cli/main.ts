@@ -132,6 +132,10 @@ export async function main(argv: string[], ioIn: Partial<MainIO> = {}): Promise<
         const { sandboxCommand } = await import('../sandbox/cli.js');
         return await sandboxCommand(inv.argv);
       }
+      case 'keeper': {
+        const { keeperCommand } = await import('./keeper-command.js');
+        return await keeperCommand(inv.argv, io.stdout, io.env);
+      }
       case 'inventory': {
         verbosity = inv.verbosity;
         const { inventoryCommand } = await import('./inventory-command.js');

@@ -12,9 +12,13 @@ const CONNECTION_KEYS = /^ansible_(connection|host|ssh_host|port|ssh_port|user|s
  * Host variables win over the play's `connection:` and `remote_user:` keywords, as in Ansible.
  */
 export function connectionVars(rt: Runtime, host: string, play?: Pick<Play, 'connection' | 'remoteUser'>): Record<string, unknown> {
-  const level = rt.vars.hostLevel(host);
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(level)) if (CONNECTION_KEYS.test(k)) out[k] = renderValue(v, level);
+  const out = rt.vars.hostLevelSubset(host, (k) => CONNECTION_KEYS.test(k));
+  // Rendered in all of the host's variables, built only when a value may hold a template
+  // (renderValue returns other values as they are).
+  let level: Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(out)) {
+    if (v !== null && (typeof v === 'object' || (typeof v === 'string' && v.includes('{')))) out[k] = renderValue(v, level ??= rt.vars.hostLevel(host));
+  }
   if (play?.connection && out.ansible_connection === undefined) out.ansible_connection = play.connection;
   if (play?.remoteUser && out.ansible_user === undefined && out.ansible_ssh_user === undefined) out.ansible_user = play.remoteUser;
   return out;

@@ -139,7 +139,8 @@ async function runWithSettings(inp: TaskRunInput, settings: Settings, started: n
         previtem: i > 0 ? items[i - 1] : undefined, nextitem: i < items.length - 1 ? items[i + 1] : undefined,
       };
     }
-    const itemScope = { ...scope, ...params };
+    // Object.assign, not a spread: see variables.ts (a scope holds ~100 facts).
+    const itemScope = Object.assign({}, scope, params);
     let out: AttemptOutcome;
     try {
       out = allTrue(settings.eff.when, itemScope, loc) ? await attempts(inp, settings, itemScope) : skippedOutcome('Conditional result was False');
@@ -219,7 +220,7 @@ async function attempts(inp: TaskRunInput, s: Settings, scope: Record<string, un
     if (!retrying) break;
     let done: boolean;
     try {
-      const withResult = task.register ? { ...scope, [task.register]: resultDict(out) } : scope;
+      const withResult = task.register ? Object.assign({}, scope, { [task.register]: resultDict(out) }) : scope;
       done = hasUntil ? allTrue(task.until!, withResult, loc) : !out.failed;
     } catch (e) {
       out = failureOutcome(e, out.warnings, rt.verbosity);
@@ -246,6 +247,8 @@ async function once(inp: TaskRunInput, s: Settings, scope: Record<string, unknow
   const isController = s.module.definition.target === 'controller';
   const timeoutSec = renderNumber(task.timeout ?? rt.opts.taskTimeout, scope, 0, task.location);
   const deadline = timeoutSec > 0 ? performance.now() + timeoutSec * 1000 : undefined;
+  // Worked out once per attempt, not per command the module runs (host variables cannot change meanwhile).
+  let connVars: Record<string, unknown> | undefined;
   return invokeModule({
     module: s.module,
     rawArgs: task.args,
@@ -267,7 +270,7 @@ async function once(inp: TaskRunInput, s: Settings, scope: Record<string, unknow
         verbosity: rt.verbosity,
         become: s.become,
         environment: s.environment,
-        connection: isController ? undefined : () => rt.pool.get(targetHost, connectionVars(rt, targetHost, inp.pc.play)),
+        connection: isController ? undefined : () => rt.pool.get(targetHost, connVars ??= connectionVars(rt, targetHost, inp.pc.play)),
         deadline,
         searchDirs: [...new Set([task.location.file ? dirOf(task.location.file) : rt.playbookDir, rt.playbookDir])],
         warn: (m) => warnings.push(m),
@@ -283,7 +286,7 @@ function dirOf(file: string): string {
 /** changed_when / failed_when override the module's own verdict (the result is visible under the register name). */
 function applyConditions(task: TaskNode, out: AttemptOutcome, scope: Record<string, unknown>): void {
   if (!task.changedWhen?.length && !task.failedWhen?.length) return;
-  const withResult = task.register ? { ...scope, [task.register]: resultDict(out) } : scope;
+  const withResult = task.register ? Object.assign({}, scope, { [task.register]: resultDict(out) }) : scope;
   const loc = task.location;
   if (task.changedWhen?.length) {
     try {
@@ -357,7 +360,7 @@ function register(inp: TaskRunInput, s: Settings, dict: Record<string, unknown>)
       // so both ansible_facts.hostname and ansible_hostname see the new value.
       const unprefixed: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(facts as Record<string, unknown>)) unprefixed[k.startsWith('ansible_') ? k.slice(8) : k] = v;
-      host.facts = markUnsafe({ ...host.facts, ...unprefixed });
+      host.facts = markUnsafe(Object.assign({}, host.facts, unprefixed));
       host.factsGathered = true;
     }
   }

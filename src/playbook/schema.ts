@@ -1,9 +1,11 @@
 /**
  * JSON Schemas of plays, blocks and tasks (keyword value types only: which keys are allowed is
- * decided by the loader, which can suggest the keyword that was meant). Each schema is compiled
- * once; errors come back as a keyword path plus a message the loader places at file:line:col.
+ * decided by the loader, which can suggest the keyword that was meant). Each schema's validator
+ * is precompiled by the build or compiled once (module-api/validators.ts); errors come back as
+ * a keyword path plus a message the loader places at file:line:col.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { schemaValidator } from '../module-api/validators.js';
 import {
   KEYWORD_SCHEMAS, TASK_KEYWORDS, HANDLER_KEYWORDS, BLOCK_KEYWORDS, IMPORT_TASKS_KEYWORDS, INCLUDE_TASKS_KEYWORDS,
   META_KEYWORDS, IMPORT_PLAYBOOK_KEYWORDS, PLAY_KEYWORDS,
@@ -33,18 +35,16 @@ export function schemaFor(kind: SchemaKind): Record<string, unknown> {
   return { type: 'object', properties, required: REQUIRED[kind] ?? [] };
 }
 
-let ajv: Ajv | undefined;
-const compiled = new Map<SchemaKind, ValidateFunction>();
+/** Every kind, for the build's precompiled validators. */
+export const SCHEMA_KINDS = Object.keys(KIND_KEYWORDS) as SchemaKind[];
+
+const validators = new Map<SchemaKind, ValidateFunction>();
 
 function validatorFor(kind: SchemaKind): ValidateFunction {
-  let v = compiled.get(kind);
+  let v = validators.get(kind);
   if (!v) {
-    if (!ajv) {
-      ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false });
-      ajv.addKeyword('x-expected');
-    }
-    v = ajv.compile(schemaFor(kind));
-    compiled.set(kind, v);
+    v = schemaValidator('keywords', schemaFor(kind));
+    validators.set(kind, v);
   }
   return v;
 }

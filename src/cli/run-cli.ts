@@ -1,0 +1,22 @@
+/**
+ * The k8splay process: runs main() on the command line and exits with its code. Shared by
+ * bin.ts (from source) and the built executable, which loads it from the bundle
+ * (build/bundle.mjs).
+ */
+import { main } from './main.js';
+
+/** Run `argv` (without node and the script) as the k8splay command, then end the process. */
+export async function runCli(argv: string[]): Promise<void> {
+  // `k8splay ... | head` closes stdout early: stop quietly instead of crashing on EPIPE.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
+  const code = await main(argv);
+  // Let stdout drain before exiting (a pipe may still hold the JSON document).
+  process.exitCode = code;
+  if (process.stdout.writableLength === 0) process.exit(code);
+  else process.stdout.once('drain', () => process.exit(code));
+}
