@@ -13,15 +13,21 @@ export interface KeeperCommand {
 }
 
 /**
+ * The keeper allocates little but lives long beside the run: a small young generation keeps its
+ * resident memory low (measured at 50 connections: 77 MB with Node's default, see the issue 6 note).
+ */
+const V8_FLAGS = ['--max-semi-space-size=1'];
+
+/**
  * The command line that runs the keeper: `node daemon-main.js` from a build, or
  * `node --import tsx daemon-main.ts` from source (this file is a .ts when run through tsx).
  */
 export function keeperCommand(): KeeperCommand {
   const fromSource = import.meta.url.endsWith('.ts');
   const entry = fileURLToPath(new URL(fromSource ? './daemon-main.ts' : './daemon-main.js', import.meta.url));
-  if (!fromSource) return { command: process.execPath, args: [entry] };
+  if (!fromSource) return { command: process.execPath, args: [...V8_FLAGS, entry] };
   // An absolute loader URL: the keeper runs in / and must not depend on its directory.
-  return { command: process.execPath, args: ['--import', tsxLoader(), entry] };
+  return { command: process.execPath, args: [...V8_FLAGS, '--import', tsxLoader(), entry] };
 }
 
 /** tsx's ESM entry (`--import tsx`), as a file URL. */
