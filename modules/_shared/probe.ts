@@ -58,3 +58,25 @@ export async function probePath(ctx: GatherContext, path: string): Promise<PathI
   const r = await ctx.run(probeCommand(path, ctx.quote));
   return parseProbe(r.stdout);
 }
+
+/**
+ * What is at a path, with shell tests only (no process): prints L (symbolic link), F (regular
+ * file), D (directory), O (something else) or N (nothing), as lstat sees it. For modules
+ * that need no more than the type; probeCommand also gives mode, owner and times.
+ */
+export function typeProbeCommand(path: string, quote: (s: string) => string): string {
+  const p = quote(path);
+  return `if [ -L ${p} ]; then printf L; elif [ -f ${p} ]; then printf F; elif [ -d ${p} ]; then printf D; elif [ -e ${p} ]; then printf O; else printf N; fi`;
+}
+
+/** Parse typeProbeCommand's output into the FileStat it tells (exists and type only). */
+export function parseTypeProbe(out: string): FileStat {
+  switch (out.trim()) {
+    case 'L': return { exists: true, type: 'link' };
+    case 'F': return { exists: true, type: 'file' };
+    case 'D': return { exists: true, type: 'directory' };
+    case 'O': return { exists: true, type: 'other' };
+    case 'N': return { exists: false };
+    default: throw new Error(`unexpected answer probing a path: ${JSON.stringify(out.slice(0, 40))}`);
+  }
+}

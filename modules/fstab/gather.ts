@@ -4,7 +4,8 @@
  */
 import { posix } from 'node:path';
 import { ModuleFailure, type GatherContext } from '../../src/index.js';
-import { readSections, type SectionOutput } from '../_shared/read-sections.js';
+import { RC_FUNCTION, readSections, type SectionOutput } from '../_shared/read-sections.js';
+import { readFileCommand } from '../_shared/read-file-sh.js';
 import { parseMountinfo, parseSwaps, type LiveMount } from './live.js';
 
 export interface FstabState {
@@ -34,11 +35,15 @@ export interface FstabProbeWants {
   swapTarget?: boolean;
 }
 
-/** The read-only commands, by section name (exported for the unit tests' fake host). */
+/**
+ * The read-only commands, by section name (exported for the unit tests' fake host). They run
+ * inline (read-sections.ts): the fstab and /proc/swaps are read with shell builtins, so a
+ * swap: off check starts no process; only mountinfo (large) and swap.target use one.
+ */
 export function fstabProbe(w: FstabProbeWants, quote: (s: string) => string): Record<string, string> {
   const f = quote(w.fstab);
   const cmds: Record<string, string> = {
-    fstab: `if [ -f ${f} ]; then cat -- ${f} || exit 5; elif [ -e ${f} ]; then exit 3; elif [ -d ${quote(posix.dirname(w.fstab))} ]; then exit 2; else exit 4; fi`,
+    fstab: `${RC_FUNCTION}; if [ -f ${f} ]; then { ${readFileCommand(w.fstab, quote)}\n} || k8sp_rc 5; elif [ -e ${f} ]; then k8sp_rc 3; elif [ -d ${quote(posix.dirname(w.fstab))} ]; then k8sp_rc 2; else k8sp_rc 4; fi`,
   };
   if (w.mounts) cmds.mountinfo = 'cat /proc/self/mountinfo';
   if (w.path !== undefined) {
@@ -46,10 +51,11 @@ export function fstabProbe(w: FstabProbeWants, quote: (s: string) => string): Re
     cmds.path = `if [ -d ${p} ]; then echo dir; elif [ -e ${p} ] || [ -L ${p} ]; then echo other; else echo none; fi`;
   }
   if (w.swap) {
-    cmds.swaps = 'cat /proc/swaps';
+    // Read for parsing only (never rewritten): line by line is enough.
+    cmds.swaps = `while IFS= read -r k8sp_l; do printf '%s\\n' "$k8sp_l"; done </proc/swaps`;
     cmds.swapoff = 'command -v swapoff';
   }
-  if (w.swapTarget) cmds.swaptarget = 'command -v systemctl >/dev/null || exit 127; systemctl is-enabled swap.target';
+  if (w.swapTarget) cmds.swaptarget = `${RC_FUNCTION}; if command -v systemctl >/dev/null; then systemctl is-enabled swap.target; else k8sp_rc 127; fi`;
   return cmds;
 }
 
@@ -81,7 +87,7 @@ export function parseFstabProbe(s: Record<string, SectionOutput>, w: FstabProbeW
 /** Read the fstab and the live state the task needs, in one ctx.run. */
 export async function gatherFstab(ctx: GatherContext, w: FstabProbeWants): Promise<FstabState> {
   const probe = fstabProbe(w, ctx.quote);
-  const sections = await readSections(ctx, probe);
+  const sections = await readSections(ctx, probe, { inline: true });
   const missing = Object.keys(probe).filter((k) => !sections[k]);
   if (missing.length) throw new ModuleFailure(`could not read the mount state (no answer for: ${missing.join(', ')})`);
   return parseFstabProbe(sections, w);

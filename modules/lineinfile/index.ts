@@ -3,11 +3,14 @@
  * search string finds. Ansible's semantics and messages; the text transform is edit.ts.
  */
 import { posix } from 'node:path';
-import { ModuleFailure, defineModule, type FileDiff, type FileStat, type Plan } from '../../src/index.js';
+import { ModuleFailure, defineModule, type FileDiff, type FileStat, type GatherContext, type Plan } from '../../src/index.js';
 import { applyAttrs, attrSchemaProperties, planAttrs, writeAttrs, type AttrChange } from '../_shared/file-attrs.js';
 import { formatMode, resolveMode } from '../_shared/file-mode.js';
 import { dictDiff } from '../_shared/diffs.js';
 import { checkValidateHasPlaceholder, writeValidated } from '../_shared/validated-write.js';
+import { readSections } from '../_shared/read-sections.js';
+import { parseProbe, parseTypeProbe, probeCommand, typeProbeCommand } from '../_shared/probe.js';
+import { fileContentSection, parseFileContentSection } from '../_shared/read-file-sh.js';
 import { absentEdit, presentEdit } from './edit.js';
 
 export interface LineinfileArgs {
@@ -112,6 +115,35 @@ export function planLineinfile(args: LineinfileArgs, st: LineinfileState, checkM
   return withWarnings(plan);
 }
 
+/**
+ * The file's type (lstat) and content in one round trip. Without mode/owner/group/validate
+ * the type comes from shell tests and a small file from builtin reads: no process on the
+ * host; with them, one `stat` gives the attributes too.
+ */
+async function gatherLineinfile(ctx: GatherContext, args: LineinfileArgs): Promise<LineinfileState> {
+  const path = args.path;
+  const attrs = args.mode != null || args.owner != null || args.group != null || args.validate != null;
+  const s = await readSections(ctx, {
+    stat: attrs ? probeCommand(path, ctx.quote) : typeProbeCommand(path, ctx.quote),
+    content: fileContentSection(path, ctx.quote),
+  }, { inline: true });
+  if (!s.stat) throw new ModuleFailure(`could not stat ${path}: the host gave no answer`, { path });
+  const stat: FileStat = attrs ? statOf(parseProbe(s.stat.out)) : parseTypeProbe(s.stat.out);
+  if (!stat.exists || stat.type === 'directory') return { stat, content: '' };
+  const c = parseFileContentSection(s.content, path);
+  if (c.kind === 'directory') throw new ModuleFailure(`could not read ${path}: ${path}: is a directory`, { path });
+  if (c.kind === 'unreadable') throw new ModuleFailure(`could not read ${path}: ${c.message}`, { path });
+  return { stat, content: c.kind === 'file' ? c.content : '' };
+}
+
+/** probeCommand's answer as ctx.stat gives it (an unknown owner or group is left out). */
+function statOf(p: ReturnType<typeof parseProbe>): FileStat {
+  const { nlink: _n, inode: _i, atime: _a, mtime: _m, ...st } = p;
+  if (st.owner === 'UNKNOWN') delete st.owner;
+  if (st.group === 'UNKNOWN') delete st.group;
+  return st;
+}
+
 export default defineModule<LineinfileArgs, LineinfileState, LineinfileChange>({
   name: 'lineinfile',
   description: 'Ensure a line is in a file, or replace/remove lines matching a pattern (Ansible: ansible.builtin.lineinfile)',
@@ -136,11 +168,7 @@ export default defineModule<LineinfileArgs, LineinfileState, LineinfileChange>({
     required: ['path'],
     additionalProperties: false,
   },
-  async gather(ctx, args) {
-    const stat = await ctx.stat(args.path);
-    const content = stat.exists && stat.type !== 'directory' ? (await ctx.readFile(args.path)) ?? '' : '';
-    return { stat, content };
-  },
+  gather: (ctx, args) => gatherLineinfile(ctx, args),
   diff: (args, state, ctx) => planLineinfile(args, state, ctx.checkMode),
   async apply(ctx, args, plan, st) {
     const out: Record<string, unknown> = {};

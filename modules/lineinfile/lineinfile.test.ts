@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import lineinfile from './index.js';
 import { fakeContext, fileCommands, type FakeOptions } from '../../test/helpers/fake-context.js';
 import { runModule } from '../../test/helpers/run-module.js';
+import { fileSectionsCommand } from '../_shared/fake-file-sections.js';
 
-const host = (o: FakeOptions = {}) => fakeContext({ ...o, commands: [...(o.commands ?? []), ...fileCommands()] });
+const host = (o: FakeOptions = {}) => fakeContext({ ...o, commands: [...(o.commands ?? []), fileSectionsCommand(), ...fileCommands()] });
 
 test('replaces the matching line, with a content diff under diff mode', async () => {
   const ctx = host({ diffMode: true, files: { '/etc/ssh/sshd_config': '#Port 22\nPermitRootLogin yes\n' } });

@@ -6,7 +6,8 @@
  */
 import { posix } from 'node:path';
 import { ModuleFailure, type GatherContext } from '../../src/index.js';
-import { readSections, type SectionOutput } from '../_shared/read-sections.js';
+import { RC_FUNCTION, readSections, type SectionOutput } from '../_shared/read-sections.js';
+import { readFileCommand } from '../_shared/read-file-sh.js';
 
 export type SelinuxMode = 'enforcing' | 'permissive' | 'disabled';
 
@@ -41,15 +42,17 @@ export interface SelinuxGatherArgs {
 export function selinuxProbe(args: SelinuxGatherArgs, quote: (s: string) => string): Record<string, string> {
   const f = quote(args.configfile);
   const dir = quote(posix.dirname(args.configfile));
+  // Inline sections (read-sections.ts): builtins only, statuses through k8sp_rc, so the
+  // whole check starts no process (grubby, when asked, excepted).
   const cmds: Record<string, string> = {
     // is_selinux_enabled(): selinuxfs mounted; security_getenforce(): its enforce file.
-    enforce: 'for d in /sys/fs/selinux /selinux; do if [ -r "$d/enforce" ] && read -r e < "$d/enforce"; then echo "$d $e"; exit 0; fi; done; exit 1',
-    kernel: 'while read -r a b; do if [ "$a" = selinuxfs ] || [ "$b" = selinuxfs ]; then exit 0; fi; done < /proc/filesystems; exit 1',
-    config: `if [ -f ${f} ]; then cat -- ${f} || exit 5; elif [ -e ${f} ]; then exit 3; elif [ -d ${dir} ]; then exit 2; else exit 4; fi`,
+    enforce: `k8sp_f=; for k8sp_d in /sys/fs/selinux /selinux; do if [ -r "$k8sp_d/enforce" ] && read -r k8sp_e < "$k8sp_d/enforce"; then echo "$k8sp_d $k8sp_e"; k8sp_f=1; break; fi; done; [ -n "$k8sp_f" ]`,
+    kernel: `k8sp_f=; while read -r k8sp_a k8sp_b; do if [ "$k8sp_a" = selinuxfs ] || [ "$k8sp_b" = selinuxfs ]; then k8sp_f=1; break; fi; done < /proc/filesystems; [ -n "$k8sp_f" ]`,
+    config: `${RC_FUNCTION}; if [ -f ${f} ]; then { ${readFileCommand(args.configfile, quote)}\n} || k8sp_rc 5; elif [ -e ${f} ]; then k8sp_rc 3; elif [ -d ${dir} ]; then k8sp_rc 2; else k8sp_rc 4; fi`,
     setenforce: 'command -v setenforce',
   };
   if (args.policy) cmds.policy = `[ -e ${quote(`/etc/selinux/${args.policy}/policy`)} ]`;
-  if (args.update_kernel_param) cmds.grubby = 'command -v grubby >/dev/null || exit 127; grubby --info=ALL';
+  if (args.update_kernel_param) cmds.grubby = `${RC_FUNCTION}; if command -v grubby >/dev/null; then grubby --info=ALL; else k8sp_rc 127; fi`;
   return cmds;
 }
 
@@ -85,7 +88,7 @@ export function parseSelinuxProbe(s: Record<string, SectionOutput>, args: Selinu
 /** Read everything in one ctx.run. */
 export async function gatherSelinux(ctx: GatherContext, args: SelinuxGatherArgs): Promise<SelinuxState> {
   const probe = selinuxProbe(args, ctx.quote);
-  const sections = await readSections(ctx, probe);
+  const sections = await readSections(ctx, probe, { inline: true });
   const missing = Object.keys(probe).filter((k) => !sections[k]);
   if (missing.length) throw new ModuleFailure(`could not read the SELinux state (no answer for: ${missing.join(', ')})`);
   return parseSelinuxProbe(sections, args);

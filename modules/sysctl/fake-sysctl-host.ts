@@ -5,7 +5,7 @@
  */
 import { fakeContext, type FakeContext, type FakeOptions } from '../../test/helpers/fake-context.js';
 import { shlexSplit } from '../_shared/shlex.js';
-import { answerSections } from '../_shared/read-sections.js';
+import { answerSections, sectionCommands } from '../_shared/read-sections.js';
 import { parseConf } from './conf.js';
 import { bareKey, procPath } from './keys.js';
 
@@ -95,13 +95,11 @@ export function fakeSysctlHost(o: FakeSysctlOptions = {}): { ctx: FakeContext; h
     commands: [
       ...(o.commands ?? []),
       {
-        // modules/_shared/read-sections.ts: "printf '%s\n' '@@NONCE name@@'; ( COMMAND\n ) 2>/dev/null; ..."
+        // modules/_shared/read-sections.ts: "printf '%s\n' '@@NONCE name@@'; { COMMAND\n} 2>/dev/null; ..."
         match: /^printf '%s\\n' '@@[0-9a-f]+ /,
         respond: (cmd, _opts, c) => {
           const answers: Record<string, string> = {};
-          for (const m of cmd.matchAll(/'@@[0-9a-f]+ ([A-Za-z0-9_-]+)@@'; \( ([\s\S]*?)\n \) 2>\/dev\/null/g)) {
-            answers[m[1]!] = answer(m[1]!, m[2]!, c, h, dirs);
-          }
+          for (const [name, command] of Object.entries(sectionCommands(cmd))) answers[name] = answer(name, command, c, h, dirs);
           return { stdout: answerSections(cmd, answers) };
         },
       },

@@ -4,7 +4,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import sysctl from './index.js';
+import { liveSectionCommand } from './state.js';
+import { shellQuote } from '../../src/connection/quote.js';
 import { createHarness, type Harness } from '../../test/helpers/module-harness.js';
 
 let h: Harness;
@@ -51,4 +54,21 @@ test('check mode reads the live value from /proc/sys and predicts the change wit
   assert.equal(u.status, 'failed');
   assert.match(u.msg!, /does not exist on this host/);
   assert.equal(existsSync(join(h.dir, 'check.conf')), true);
+});
+
+test('the live value read by the probe is what cat reads, under dash and bash (one-byte reads of integer entries)', () => {
+  const shells = [['/bin/sh'], ['bash', '--posix']].filter(([s]) => spawnSync('sh', ['-c', `command -v ${s}`]).status === 0);
+  for (const key of ['kernel.pid_max', 'net.ipv4.ping_group_range', 'kernel.hostname', 'net.ipv4.ip_forward', 'kernel.ostype']) {
+    const path = `/proc/sys/${key.replace(/\./g, '/')}`;
+    if (!existsSync(path)) continue;
+    const want = `V${readFileSync(path, 'utf8').replace(/\n+$/, '')}`;
+    for (const sh of shells) {
+      const r = spawnSync(sh[0]!, [...sh.slice(1), '-c', liveSectionCommand(key, shellQuote)], { encoding: 'utf8' });
+      assert.equal(r.stdout, want, `${key} under ${sh.join(' ')}`);
+    }
+  }
+  const none = spawnSync('/bin/sh', ['-c', liveSectionCommand('net.nope.k8splay', shellQuote)], { encoding: 'utf8' });
+  assert.equal(none.stdout, 'N');
+  const group = spawnSync('/bin/sh', ['-c', liveSectionCommand('net.ipv4', shellQuote)], { encoding: 'utf8' });
+  assert.equal(group.stdout, 'D');
 });

@@ -5,15 +5,17 @@
  */
 import type { GatherContext } from '../../src/index.js';
 import { readSections } from '../_shared/read-sections.js';
+import { readFileCommand } from '../_shared/read-file-sh.js';
 import { procPath } from './keys.js';
 
 /**
  * A section command telling what a path is and, for a regular file, its content:
  * `F<content>` (regular file), `D` (directory), `O` (something else), `N` (nothing there).
+ * The content is read exactly, with shell builtins for a small file (see readFileCommand).
  */
 export function fileSectionCommand(path: string, quote: (s: string) => string): string {
   const p = quote(path);
-  return `if [ -f ${p} ]; then printf F; cat -- ${p}; elif [ -d ${p} ]; then printf D; elif [ -e ${p} ] || [ -L ${p} ]; then printf O; else printf N; fi`;
+  return `if [ -f ${p} ]; then printf F; ${readFileCommand(path, quote)}\nelif [ -d ${p} ]; then printf D; elif [ -e ${p} ] || [ -L ${p} ]; then printf O; else printf N; fi`;
 }
 
 /** What fileSectionCommand found. */
@@ -61,10 +63,31 @@ export function isBridgeKey(name: string): boolean {
   return procPath(name).startsWith('net/bridge/');
 }
 
-/** The section command printing V<value>, U (unreadable), D (directory) or N (missing). */
+/**
+ * The section command printing V<value>, U (unreadable), D (directory) or N (missing), the
+ * value without its trailing newlines (as `$(cat)` gives it). The shell's `read` reads it
+ * without a process where the read is whole: every line ended by its newline. bash reads a
+ * /proc file in one go; dash reads one byte per read(2), and an integer entry answers only a
+ * read at offset 0 (the kernel's proc_dointvec), so there `read` gets a first byte and no
+ * newline, and cat reads the entry. cat also tells an empty value from a read error (EIO from
+ * net.ipv6.conf.all.stable_secret until it is set), which `read` cannot.
+ */
 export function liveSectionCommand(name: string, quote: (s: string) => string): string {
   const p = quote(`/proc/sys/${procPath(name)}`);
-  return `if [ -d ${p} ]; then printf D; elif [ -e ${p} ]; then if v=$(cat -- ${p} 2>/dev/null); then printf 'V%s' "$v"; else printf U; fi; else printf N; fi`;
+  return [
+    `if [ -d ${p} ]; then printf D; elif [ ! -e ${p} ]; then printf N; else`,
+    `  k8sp_v= k8sp_l=`,
+    `  { while IFS= read -r k8sp_l; do k8sp_v="$k8sp_v$k8sp_l`,
+    `"; k8sp_l=; done; } 2>/dev/null <${p}`,
+    // A line without its newline: the read was cut, the builtin value is not the value.
+    `  if [ -n "$k8sp_l" ]; then k8sp_v=; fi`,
+    `  if [ -n "$k8sp_v" ] || k8sp_v=$(cat -- ${p} 2>/dev/null); then`,
+    `    while :; do case $k8sp_v in *'`,
+    `') k8sp_v=\${k8sp_v%?} ;; *) break ;; esac; done`,
+    `    printf 'V%s' "$k8sp_v"`,
+    `  else printf U; fi`,
+    `fi`,
+  ].join('\n');
 }
 
 /** Parse liveSectionCommand's output. */
@@ -96,7 +119,7 @@ export function sysctlSections(name: string, file: string, quote: (s: string) =>
 
 /** Read everything the plan needs with one command on the host. */
 export async function gatherSysctl(ctx: GatherContext, name: string, file: string): Promise<SysctlState> {
-  const s = await readSections(ctx, sysctlSections(name, file, ctx.quote));
+  const s = await readSections(ctx, sysctlSections(name, file, ctx.quote), { inline: true });
   if (!s.dir) throw new Error('reading the sysctl state failed: the host gave no answer');
   const state: SysctlState = {
     file: parseFileSection(s.file),

@@ -93,11 +93,13 @@ export function fakeSystemd(units: Record<string, FakeUnit>): FakeSystemd {
   };
 
   sd.commands.push({
-    // The module's probe: "( u=NAME\n...".
-    match: /^\( u=/,
+    // The module's probe: "u=NAME\n...".
+    match: /^u=/,
     respond: (cmd) => {
       noteFlags(cmd);
-      const name = shlexSplit(cmd.slice('( u='.length, cmd.indexOf('\n')))[0]!;
+      const name = shlexSplit(cmd.slice('u='.length, cmd.indexOf('\n')))[0]!;
+      // is-enabled behind `if [ "$sr" -ne 0 ] ...`: asked only when show fails.
+      const askEnabled = !/then o=\$\([^\n]* is-enabled /.test(cmd);
       const u = find(name);
       const ans = (key: string, rc: number, out: string) => `${PROBE_MARK}${key} ${rc}\n${out}\n`;
       if (sd.broken) {
@@ -108,7 +110,7 @@ export function fakeSystemd(units: Record<string, FakeUnit>): FakeSystemd {
         };
       }
       const e = isEnabled(name);
-      let out = ans('show', 0, show(name)) + ans('is-enabled', e.rc, e.out);
+      let out = ans('show', 0, show(name)) + (askEnabled ? ans('is-enabled', e.rc, e.out) : '');
       if (u?.initScript) out += `${PROBE_MARK}init-script 0\n` + (u.sysvEnabled ? `${PROBE_MARK}sysv-enabled 0\n` : '');
       if (u?.noActiveState && sd.chroot) out += `${PROBE_MARK}chroot 0\n`;
       return { stdout: out };

@@ -59,7 +59,7 @@ function compatWarnings(a: SystemdArgs): string[] {
 
 /** Read a unit's state (one round trip). */
 async function readUnit(ctx: GatherContext, a: SystemdArgs): Promise<UnitProbe> {
-  const r = await ctx.run(probeCommand(a.name!, a, ctx.quote));
+  const r = await ctx.run(probeCommand(a.name!, a, ctx.quote, a.enabled != null || a.masked != null));
   return parseProbe(r.stdout, r.stderr);
 }
 

@@ -65,8 +65,8 @@ const GLOB_CHARS = ['*', '?', '['];
  * The state word of `is-enabled -l` (its first line): with -l, systemctl lists the unit's
  * links on the following lines, where Ansible's own `is-enabled` call (without -l) has one line.
  */
-export function enabledWord(a: Answer): string {
-  return (a.out.split('\n')[0] ?? '').trim();
+export function enabledWord(a: Answer | undefined): string {
+  return (a?.out.split('\n')[0] ?? '').trim();
 }
 
 /** Ansible refuses glob patterns in the unit name. */
@@ -189,7 +189,8 @@ export function planUnit(wish: UnitWish, p: UnitProbe): UnitPlan {
       throw new ModuleFailure(`Unable to enable service ${name}: a masked unit cannot be enabled (masked: true with enabled: true)`);
     }
     // Once masked, is-enabled answers "masked" (rc 1), whatever links the unit had.
-    const answer = verbs.includes('mask') ? { rc: 1, out: 'masked' } : p.isEnabled;
+    if (!p.isEnabled && !verbs.includes('mask')) throw new Error(`the probe of ${name} did not ask is-enabled`);
+    const answer = verbs.includes('mask') ? { rc: 1, out: 'masked' } : p.isEnabled!;
     const d = enableDecision(wish.enabled, answer, wish, p.initScript, p.sysvEnabled);
     if (d.warning) warnings.push(d.warning);
     result.enabled = d.verb ? !d.enabled : d.enabled;

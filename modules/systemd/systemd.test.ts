@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import systemd from './index.js';
 import { fakeSystemd, type FakeUnit } from './fake-systemd.js';
 import { parseSystemctlShow, requestWasIgnored } from './show.js';
-import { parseProbe, probeCommand, PROBE_MARK } from './systemctl.js';
+import { parseProbe, probeCommand, PROBE_MARK, unitId } from './systemctl.js';
 import { enableDecision } from './plan.js';
 import { fakeContext, fakeQuote } from '../../test/helpers/fake-context.js';
 import { resolveArgs, runModule } from '../../test/helpers/run-module.js';
@@ -16,7 +16,7 @@ function host(units: Record<string, FakeUnit>, opts: { checkMode?: boolean; diff
 }
 
 /** Commands other than the read-only probe and is-enabled re-reads. */
-const mutating = (runs: Array<{ command: string }>) => runs.map((r) => r.command).filter((c) => !c.startsWith('( u=') && !c.includes(' is-enabled '));
+const mutating = (runs: Array<{ command: string }>) => runs.map((r) => r.command).filter((c) => !c.startsWith('u=') && !c.includes(' is-enabled '));
 
 const demo = (u: FakeUnit = {}): Record<string, FakeUnit> => ({ 'k8sp-demo': { enabled: 'disabled', active: 'inactive', ...u } });
 
@@ -161,7 +161,7 @@ test('order: mask/unmask, then enable, then start; unmasking is followed by a fr
   assert.equal(r.status, 'changed');
   assert.deepEqual(sd.calls, ['unmask k8sp-demo', 'start k8sp-demo']);
   assert.equal(r.result.enabled, true);
-  assert.ok(ctx.runs.some((x) => / is-enabled -l -- k8sp-demo/.test(x.command) && !x.command.startsWith('( u=')));
+  assert.ok(ctx.runs.some((x) => / is-enabled -l -- k8sp-demo/.test(x.command) && !x.command.startsWith('u=')));
   // Masked and disabled: unmask, enable, start, in that order.
   const h2 = host(demo({ masked: true, enabled: 'disabled' }));
   await runModule(systemd, { name: 'k8sp-demo', state: 'started', enabled: true, masked: false }, h2.ctx);
@@ -245,7 +245,7 @@ test('daemon_reload: runs first, the unit is read after it (a new unit file is f
   assert.deepEqual(sd.calls, ['daemon-reload', 'start k8sp-demo']);
   // The reload came before the unit was read.
   assert.match(ctx.runs[0]!.command, /daemon-reload$/);
-  assert.match(ctx.runs[1]!.command, /^\( u=/);
+  assert.match(ctx.runs[1]!.command, /^u=/);
   const again = await runModule(systemd, { name: 'k8sp-demo', state: 'started', daemon_reload: true }, ctx);
   assert.equal(again.status, 'ok');
   assert.deepEqual(sd.calls, ['daemon-reload', 'start k8sp-demo', 'daemon-reload']);
@@ -379,7 +379,7 @@ test('parseSystemctlShow: multi-line Exec values; a Description opening with { s
 
 test('probe: one command quoting the name once; its output parsed into answers', () => {
   const cmd = probeCommand("we'ird", { scope: 'system', no_block: false }, fakeQuote);
-  assert.ok(cmd.startsWith(`( u='we'\\''ird'\n`));
+  assert.equal(cmd.slice(0, cmd.indexOf('\n')), `u='we'\\''ird'`, 'no subshell of its own: ctx.run is one already');
   // The unit, its init script's path and the list-unit-files pattern: always quoted.
   assert.equal(cmd.split("we'\\''ird").length, 4);
   assert.equal(cmd.split("we'ird").length, 1);
@@ -391,6 +391,30 @@ test('probe: one command quoting the name once; its output parsed into answers',
   assert.equal(p.sysvEnabled, true);
   assert.equal(p.listUnitFiles, undefined);
   const empty = parseProbe(`${PROBE_MARK}show 0\n\n${PROBE_MARK}is-enabled 1\n\n`, 'err');
-  assert.deepEqual([empty.show.out, empty.isEnabled.out, empty.isEnabled.rc, empty.show.err], ['', '', 1, 'err']);
+  assert.deepEqual([empty.show.out, empty.isEnabled?.out, empty.isEnabled?.rc, empty.show.err], ['', '', 1, 'err']);
+  assert.equal(parseProbe(`${PROBE_MARK}show 0\nId=a.service\n`, '').isEnabled, undefined);
   assert.throws(() => parseProbe('garbage', ''), /unexpected output/);
+});
+
+test('is-enabled is asked when enabled or masked is given, else only when show cannot answer', async () => {
+  const o = { scope: 'system', no_block: false } as const;
+  // A system unit: is-enabled unless show and the links on disk prove it enabled.
+  assert.match(probeCommand('a', o, fakeQuote, true), /^if \[ -n "\$k8sp_ie" \]; then r=0; o=enabled; .*; else o=\$\(LC_ALL=C systemctl is-enabled -l -- "\$u" 2>\/dev\/null\)/m);
+  assert.match(probeCommand('a', { ...o, scope: 'user' }, fakeQuote, true), /^o=\$\(LC_ALL=C XDG_RUNTIME_DIR=.* systemctl --user is-enabled -l -- "\$u" 2>\/dev\/null\)/m);
+  assert.match(probeCommand('a', o, fakeQuote, true), /\[ "\$k8sp_id" = a\.service \]/);
+  assert.match(probeCommand('a', o, fakeQuote, false), /^if \[ "\$sr" -ne 0 \] .*; then o=\$\(LC_ALL=C systemctl is-enabled /m);
+  const { ctx } = host(demo({ active: 'active', enabled: 'enabled' }));
+  const r = await runModule(systemd, { name: 'k8sp-demo', state: 'started' }, ctx);
+  assert.equal(r.status, 'ok');
+  assert.equal(ctx.runs.length, 1);
+  assert.doesNotMatch(ctx.runs[0]!.command, /^o=\$\(LC_ALL=C systemctl is-enabled/m);
+  assert.equal(r.result.enabled, undefined);
+});
+
+test('unitId: the name show reports as Id for plain names (.service implied), none for others', () => {
+  assert.equal(unitId('docker'), 'docker.service');
+  assert.equal(unitId('docker.socket'), 'docker.socket');
+  assert.equal(unitId('getty@tty1.service'), 'getty@tty1.service');
+  assert.equal(unitId('/dev/sda'), undefined);
+  assert.equal(unitId("we'ird"), undefined);
 });

@@ -6,7 +6,8 @@
  */
 import { defineModule, ModuleFailure, type GatherContext, type JsonSchema } from '../../src/index.js';
 import { applyAttrs, attrSchemaProperties, writeAttrs } from '../_shared/file-attrs.js';
-import { parseProbe, probeCommand } from '../_shared/probe.js';
+import { parseProbe, parseTypeProbe, probeCommand, typeProbeCommand } from '../_shared/probe.js';
+import { readFileCommand } from '../_shared/read-file-sh.js';
 import { readSections } from '../_shared/read-sections.js';
 import { backupFile } from '../_shared/backup.js';
 import { planYumRepo, repoFilePath, type YumRepoArgs, type YumRepoChange, type YumRepoState } from './plan.js';
@@ -76,28 +77,51 @@ const schema: JsonSchema = {
   additionalProperties: false,
 };
 
-/** File, directory and other definitions of the repository in one round trip. */
+/**
+ * A read-sections command listing the .repo files of `dir` that define `[name]` (a line of
+ * its own, trailing blanks allowed: how dnf reads a section header), `skip` excepted. Shell
+ * builtins only: the files are small and a grep would be a process per check.
+ */
+export function definedInCommand(dir: string, name: string, skip: string, quote: (s: string) => string): string {
+  const header = quote(`[${name}]`);
+  return [
+    `for k8sp_f in ${quote(dir)}/*.repo; do`,
+    `  [ "$k8sp_f" != ${quote(skip)} ] && [ -f "$k8sp_f" ] || continue`,
+    `  while IFS= read -r k8sp_l || [ -n "$k8sp_l" ]; do`,
+    `    case $k8sp_l in ${header}*) k8sp_t=\${k8sp_l#${header}}`,
+    `      case $k8sp_t in *[![:space:]]*) ;; *) printf '%s\\n' "$k8sp_f"; break ;; esac ;;`,
+    `    esac`,
+    `  done <"$k8sp_f"`,
+    `done`,
+  ].join('\n');
+}
+
+/**
+ * File, directory and other definitions of the repository in one round trip. Without
+ * mode/owner/group the whole check runs on shell builtins (no process on the host).
+ */
 async function gatherRepo(ctx: GatherContext, args: YumRepoArgs): Promise<YumRepoState> {
   const dest = repoFilePath(args);
   const q = ctx.quote;
-  // The directory as it appears in dest, so grep prints paths comparable with it.
+  // The directory as it appears in dest, so the paths listed are comparable with it.
   const dir = dest.slice(0, dest.lastIndexOf('/')) || '/';
-  // Section headers as dnf reads them: `[name]` at the start of a line.
-  const header = `^\\[${args.name.replace(/[.[\]\\*^$+?(){}|]/g, '\\$&')}\\][[:space:]]*$`;
+  const attrs = args.mode != null || args.owner != null || args.group != null;
   const s = await readSections(ctx, {
     dir: `test -d ${q(dir)}`,
-    stat: probeCommand(dest, q),
-    others: `grep -lE -- ${q(header)} ${q(dir)}/*.repo`,
-    content: `if [ -f ${q(dest)} ]; then cat -- ${q(dest)}; fi`,
-  });
-  const stat = parseProbe(s.stat?.out ?? '');
+    stat: attrs ? probeCommand(dest, q) : typeProbeCommand(dest, q),
+    others: definedInCommand(dir, args.name, dest, q),
+    content: `if [ -f ${q(dest)} ]; then ${readFileCommand(dest, q)}\nfi`,
+  }, { inline: true });
+  if (!s.stat) throw new ModuleFailure(`cannot read ${dest}: the host gave no answer`, { dest });
+  const stat = attrs ? parseProbe(s.stat.out) : parseTypeProbe(s.stat.out);
   const others = (s.others?.out ?? '').split('\n').map((l) => l.trim()).filter((l) => l && l !== dest && l.endsWith('.repo'));
-  if (stat.exists && stat.type === 'file' && s.content === undefined) throw new ModuleFailure(`cannot read ${dest}`, { dest });
+  const isFile = stat.exists && stat.type === 'file';
+  if (isFile && (s.content === undefined || s.content.rc !== 0)) throw new ModuleFailure(`cannot read ${dest}`, { dest });
   return {
     dest,
     reposdirExists: s.dir?.rc === 0,
     stat,
-    content: stat.exists && stat.type === 'file' ? (s.content?.out ?? '') : '',
+    content: isFile ? s.content!.out : '',
     alsoDefinedIn: others,
   };
 }

@@ -4,7 +4,8 @@ import yumRepo from './index.js';
 import { parseIni } from './ini.js';
 import { fakeContext, fileCommands, type FakeContext, type FakeOptions } from '../../test/helpers/fake-context.js';
 import { runModule } from '../../test/helpers/run-module.js';
-import { answerSections } from '../_shared/read-sections.js';
+import { answerSections, sectionCommands } from '../_shared/read-sections.js';
+import { answerFileSection } from '../_shared/fake-file-sections.js';
 import { shlexSplit } from '../_shared/shlex.js';
 
 /** Answers yum_repo's one gather script from the fake's files (directories listed in `dirs`). */
@@ -16,20 +17,19 @@ function repoHost(o: FakeOptions & { dirs?: string[] } = {}): FakeContext {
       {
         match: /'@@[0-9a-f]+ dir@@'/,
         respond: (cmd, _o, host) => {
-          const dir = shlexSplit(/test -d ('[^']*'|\S+)/.exec(cmd)![1]!)[0]!;
-          const path = shlexSplit(/set -- ('[^']*'|\S+);/.exec(cmd)![1]!)[0]!;
-          const f = host.files.get(path);
-          const stat = f ? `regular file|${parseInt(f.mode ?? '0644', 8).toString(8)}|${f.owner ?? 'root'}|${f.group ?? 'root'}|0|0|${Buffer.byteLength(f.content ?? '')}|1|1000|0|0\n` : '';
-          const header = /grep -lE -- '\^\\\[(.*?)\\\]/.exec(cmd)![1]!.replace(/\\(.)/g, '$1');
+          const sections = sectionCommands(cmd);
+          const dir = shlexSplit(/test -d ('[^']*'|\S+)/.exec(sections.dir!)![1]!)[0]!;
+          const header = shlexSplit(/case \$k8sp_l in ('[^']*'|\S+)\*\)/.exec(sections.others!)![1]!)[0]!.slice(1, -1);
+          const skip = shlexSplit(/\[ "\$k8sp_f" != ('[^']*'|\S+) \]/.exec(sections.others!)![1]!)[0]!;
           const others = [...host.files.entries()]
-            .filter(([p, x]) => p.startsWith(`${dir}/`) && p.endsWith('.repo') && parseIni(String(x.content ?? '')).sections.some((s) => s.name === header))
-            .map(([p]) => p);
+            .filter(([p, x]) => p !== skip && p.startsWith(`${dir}/`) && p.endsWith('.repo') && parseIni(String(x.content ?? '')).sections.some((s) => s.name === header))
+            .map(([p]) => `${p}\n`);
           return {
             stdout: answerSections(cmd, {
               dir: { out: '', rc: dirs.has(dir) ? 0 : 1 },
-              stat,
-              others: others.join('\n'),
-              content: f ? String(f.content ?? '') : '',
+              stat: answerFileSection(sections.stat!, host)!,
+              others: others.join(''),
+              content: answerFileSection(sections.content!, host) ?? '',
             }),
           };
         },

@@ -22,6 +22,11 @@ export interface GatherFactsOptions {
    * command is abandoned after 3x this plus 5 seconds.
    */
   timeoutSec?: number;
+  /**
+   * Run the commands (uname, id, getent, ip three times, ls, timeout) even where shell
+   * builtins and files answer: slower, the same facts (for tests comparing the two ways).
+   */
+  processes?: boolean;
 }
 
 export interface GatherFactsResult {
@@ -56,7 +61,7 @@ export async function gatherFactsDetailed(exec: FactsExec, opts: GatherFactsOpti
   if (collectors.size === 0) return { facts: meta, warnings: [], collectors: [] };
 
   const limitMs = gatherCommandTimeoutMs(timeoutSec);
-  const command = buildGatherCommand(collectors, timeoutSec);
+  const command = buildGatherCommand(collectors, timeoutSec, opts.processes ? { processes: true } : {});
   let timer: NodeJS.Timeout | undefined;
   // Our own deadline too, in case the exec function ignores timeoutMs.
   const deadline = new Promise<never>((_, reject) => {

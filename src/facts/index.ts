@@ -5,7 +5,7 @@ export { parseFacts, factsFromRaw } from './parse.js';
 export type { ParsedFacts } from './parse.js';
 export { parseGatherOutput } from './output.js';
 export type { RawGather } from './output.js';
-export { GATHER_SCRIPT, buildGatherCommand } from './script.js';
+export { GATHER_SCRIPT, buildGatherCommand, type GatherCommandOptions } from './script.js';
 export {
   resolveGatherSubset, normalizeGatherSubset, VALID_SUBSETS, MINIMAL_GATHER_SUBSET, COLLECTOR_FACT_IDS,
 } from './subset.js';

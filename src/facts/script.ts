@@ -4,7 +4,13 @@
  * POSIX sh only (dash, bash as sh, busybox ash): targets include CentOS 7 and Debian minbase
  * containers without Python. Every probe is optional: a missing file or command leaves its
  * section empty instead of failing the run. Files are read by ONE `head` process (which labels
- * each file with a `==> path <==` header), so the whole gather spawns a handful of processes.
+ * each file with a `==> path <==` header). Every process costs the host a fork+exec, so what
+ * files and shell builtins can answer is answered that way: uname's fields from
+ * /proc/sys/kernel, ids from /proc/self/status, the passwd entry and the fqdn from
+ * /etc/passwd and /etc/hosts where nsswitch.conf puts `files` first, addresses and both
+ * routes from one `ip -batch`, statfs without `timeout` when every mount is local, one `ls`
+ * for all symlinks. A default gather then runs head, date, ip and stat (and ls where there
+ * are device links). The `--processes` argument runs the commands as before, for tests.
  *
  * Output: sections introduced by a line `@@k8splay:NAME`; parsed by ./output.ts.
  *
@@ -22,7 +28,8 @@ S() { printf '\n@@k8splay:%s\n' "$1"; }
 printf '@@k8splay:begin 1\n'
 T=$1; shift
 case $T in ''|*[!0-9]*) T=10;; esac
-for a; do case $a in *[!a-z_0-9]*) ;; *) eval "w_$a=1";; esac; done
+P=
+for a; do case $a in --processes) P=1;; *[!a-z_0-9]*) ;; *) eval "w_$a=1";; esac; done
 set -f
 # The environment first, before PATH is extended for our own lookups.
 S env; export -p
@@ -53,10 +60,32 @@ if [ -n "$w_chroot" ]; then
   fi
 fi
 
-S uname; uname -snrvm
+# What uname prints is in /proc/sys/kernel (read by head below) where the kernel has "arch"
+# and no personality (linux32) changes what uname would say; else uname says it.
+kp=
+[ -z "$P" ] && [ -r /proc/sys/kernel/arch ] && read -r kp 2>/dev/null </proc/self/personality
+if [ "$kp" != 00000000 ]; then S uname; uname -snrvm; fi
+
+# The first source of the hosts and passwd databases of nsswitch.conf (nsh, nsp), where
+# exactly one line names the database and no [action] follows that source; else empty (and
+# getent answers). Read once, when first needed.
+nsr=
+nss() {
+  [ -n "$nsr" ] && return 0
+  nsr=1 nsh= nsp= nnh=0 nnp=0
+  if [ -z "$P" ] && [ -r /etc/nsswitch.conf ]; then
+    while IFS=' 	:' read -r nk nv nw; do
+      case $nw in '['*) nv=;; esac
+      case $nk in hosts) nnh=$((nnh + 1)); nsh=$nv;; passwd) nnp=$((nnp + 1)); nsp=$nv;; esac
+    done 2>/dev/null </etc/nsswitch.conf
+  fi
+  [ "$nnh" = 1 ] || nsh=
+  [ "$nnp" = 1 ] || nsp=
+}
 
 # Every file we want, read by one head process.
 F="/proc/sys/kernel/version /var/lib/dbus/machine-id /etc/machine-id"
+[ "$kp" = 00000000 ] && F="$F /proc/sys/kernel/ostype /proc/sys/kernel/osrelease /proc/sys/kernel/hostname /proc/sys/kernel/arch"
 F="$F /etc/os-release /usr/lib/os-release /etc/lsb-release /etc/SuSE-release /etc/coreos/update.conf"
 F="$F /sys/fs/selinux/enforce /sys/fs/selinux/policyvers /selinux/enforce /selinux/policyvers"
 F="$F /etc/selinux/config /proc/sys/crypto/fips_enabled /proc/1/comm /proc/cmdline /proc/loadavg"
@@ -68,7 +97,9 @@ F="$F /sys/hypervisor/type /proc/meminfo /proc/cpuinfo"
 # /proc/mounts also gives the root filesystem type when /proc/1/root is closed to us.
 F="$F /proc/mounts"
 has findmnt && [ -n "$w_hardware" ] && F="$F /proc/self/mountinfo"
-has getent || F="$F /etc/hosts /etc/passwd"
+# /etc/hosts gives the fqdn where it answers (hostsfile below) or where there is no getent.
+if [ -n "$w_platform" ] || ! has getent; then F="$F /etc/hosts"; fi
+has getent || F="$F /etc/passwd"
 set +f
 for f in /etc/*-release /etc/*_version /etc/ssh/ssh_host_*_key.pub /etc/openssh/ssh_host_*_key.pub \
   /etc/ssh_host_*_key.pub /sys/devices/virtual/dmi/id/* /sys/class/fc_host/*/port_name \
@@ -109,7 +140,27 @@ fi
 if [ -n "$w_platform" ]; then
   hn=
   read -r hn 2>/dev/null </proc/sys/kernel/hostname || hn=$(uname -n)
-  if has getent && [ -n "$hn" ]; then
+  # Python's getfqdn() asks NSS. Where "files" comes first and /etc/hosts names the host,
+  # on lines of one address only, /etc/hosts is the whole answer: the controller reads it.
+  hf=
+  nss
+  if [ -n "$hn" ] && [ "$nsh" = files ] && [ -r /etc/hosts ]; then
+    ha=
+    while read -r l; do
+      set -- $l
+      case $1 in ''|'#'*) continue;; esac
+      a=$1; shift
+      for n; do
+        case $n in
+          '#'*) break;;
+          "$hn") if [ -z "$ha" ]; then ha=$a; hf=1; elif [ "$ha" != "$a" ]; then hf=; fi; break;;
+        esac
+      done
+    done 2>/dev/null </etc/hosts
+  fi
+  if [ -n "$hf" ]; then
+    S hostsfile
+  elif has getent && [ -n "$hn" ]; then
     S hostfwd; a=$(to getent hosts "$hn" 2>/dev/null); echo "$a"
     set -- $a
     if [ -n "$1" ]; then S hostrev; to getent hosts "$1" 2>/dev/null; fi
@@ -117,9 +168,33 @@ if [ -n "$w_platform" ]; then
 fi
 
 if [ -n "$w_user" ]; then
-  S id; id 2>/dev/null
-  if has getent; then
-    u=$LOGNAME; [ -n "$u" ] || u=$USER; [ -n "$u" ] || u=$LNAME; [ -n "$u" ] || u=$USERNAME
+  # The ids are in /proc/self/status (read by head); id only where that cannot be read.
+  if [ -n "$P" ] || [ ! -r /proc/self/status ]; then S id; id 2>/dev/null; fi
+  u=$LOGNAME; [ -n "$u" ] || u=$USER; [ -n "$u" ] || u=$LNAME; [ -n "$u" ] || u=$USERNAME
+  # The passwd entry: its /etc/passwd line where "files" (or "compat", before any +/- line)
+  # answers first, else getent (the name, then the effective uid).
+  pw=
+  nss
+  if [ "$nsp" = files ] || [ "$nsp" = compat ]; then
+    eu=
+    if [ -z "$u" ]; then
+      while read -r k a b r; do case $k in Uid:) eu=$b; break;; esac; done 2>/dev/null </proc/self/status
+    fi
+    if [ -n "$u$eu" ]; then
+      while IFS= read -r l; do
+        case $l in [+-]*) [ "$nsp" = compat ] && break;; esac
+        if [ -n "$u" ]; then
+          case $l in "$u":*) pw=$l; break;; esac
+        else
+          IFS=:; set -- $l; unset IFS
+          if [ "$3" = "$eu" ]; then pw=$l; break; fi
+        fi
+      done 2>/dev/null </etc/passwd
+    fi
+  fi
+  if [ -n "$pw" ]; then
+    S passwd; printf '%s\n' "$pw"
+  elif has getent; then
     S passwd
     { [ -n "$u" ] && to getent passwd "$u" 2>/dev/null; } || to getent passwd "$(id -u)" 2>/dev/null
   fi
@@ -134,50 +209,91 @@ now
 EOF
 fi
 
+# Symbolic links whose targets we need (interfaces' devices and drivers, disks by UUID),
+# listed by one ls at the end.
+LL=
 if [ -n "$w_network" ]; then
   if has ip; then
-    S ipaddr; ip addr show 2>/dev/null
-    S route4; ip -4 route get 8.8.8.8 2>/dev/null
-    S route6; ip -6 route get 2404:6800:400a:800::1012 2>/dev/null
+    # One ip for the addresses and both routes (a route's family follows its address). An
+    # ip without -batch (busybox) prints no interface line: then three calls, as before.
+    o=
+    if [ -z "$P" ]; then
+      o=$(ip -force -batch - 2>/dev/null <<EOF
+addr show
+route get 8.8.8.8
+route get 2404:6800:400a:800::1012
+EOF
+)
+    fi
+    case $o in
+      [0-9]*': '*) S ipbatch; printf '%s\n' "$o" ;;
+      *)
+        S ipaddr; ip addr show 2>/dev/null
+        S route4; ip -4 route get 8.8.8.8 2>/dev/null
+        S route6; ip -6 route get 2404:6800:400a:800::1012 2>/dev/null ;;
+    esac
   fi
   set +f
   S brif
   for b in /sys/class/net/*/brif/*; do [ -e "$b" ] && echo "$b"; done
-  L=
-  for l in /sys/class/net/*/device /sys/class/net/*/device/driver/module; do [ -e "$l" ] && L="$L $l"; done
+  for l in /sys/class/net/*/device /sys/class/net/*/device/driver/module; do [ -e "$l" ] && LL="$LL $l"; done
   set -f
-  if [ -n "$L" ]; then S netlinks; ls -ld $L 2>/dev/null; fi
 fi
 
 if [ -n "$w_hardware" ]; then
   mf=/etc/mtab; [ -e $mf ] || mf=/proc/mounts
+  # statfs of a network filesystem can hang: timeout unless every mount is a local one.
+  lo=1
   set --
   while read -r d m t o r; do
     case $t in none) continue;; esac
     case $d in /*|\\*|*:/*) ;; *) continue;; esac
     case $m in *\\*) continue;; esac
+    case $t in
+      ext2|ext3|ext4|xfs|btrfs|vfat|msdos|exfat|ntfs|ntfs3|f2fs|jfs|reiserfs|zfs|iso9660|udf|squashfs|erofs|overlay|tmpfs|hfsplus|nilfs2|bcachefs) ;;
+      *) lo=;;
+    esac
     set -- "$@" "$m"
   done <$mf
   if [ $# -gt 0 ]; then
-    S statfs; to stat -f -c '%S %s %b %a %c %d %n' -- "$@" 2>/dev/null
+    S statfs
+    if [ -n "$lo" ] && [ -z "$P" ]; then stat -f -c '%S %s %b %a %c %d %n' -- "$@" 2>/dev/null
+    else to stat -f -c '%S %s %b %a %c %d %n' -- "$@" 2>/dev/null; fi
     echo "@@rc $?"
   fi
-  if [ -d /dev/disk/by-uuid ]; then S byuuid; ls -l /dev/disk/by-uuid 2>/dev/null; fi
+  if [ -d /dev/disk/by-uuid ]; then
+    if [ -n "$P" ]; then
+      S byuuid; ls -l /dev/disk/by-uuid 2>/dev/null
+    else
+      set +f
+      for l in /dev/disk/by-uuid/*; do [ -L "$l" ] && LL="$LL $l"; done
+      set -f
+    fi
+  fi
+fi
+
+if [ -n "$LL" ]; then
+  if [ -n "$P" ]; then S netlinks; else S links; fi
+  ls -ld $LL 2>/dev/null
 fi
 S end
 `;
 
-/** Quote one word for a POSIX shell. */
-function shQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
+export interface GatherCommandOptions {
+  /**
+   * Run the commands (uname, id, getent, ip three times, ls, timeout) even where shell
+   * builtins and files answer: the slower way, kept so tests can check both agree.
+   */
+  processes?: boolean;
 }
 
 /**
- * The command line that runs the gathering script for the given collectors.
- * Runs under `sh -c` so the login shell of the remote user (bash, zsh...) does not matter.
+ * The command line that runs the gathering script for the given collectors: the script
+ * itself after a `set --` of its arguments. Connection.exec runs a command line with /bin/sh
+ * in a subshell of its own, so no `sh -c` (one more process) is needed around it.
  */
-export function buildGatherCommand(collectors: Iterable<string>, timeoutSec: number): string {
+export function buildGatherCommand(collectors: Iterable<string>, timeoutSec: number, opts: GatherCommandOptions = {}): string {
   const names = [...collectors].filter((c) => /^[a-z_0-9]+$/.test(c));
   const t = Math.max(1, Math.ceil(timeoutSec));
-  return `sh -c ${shQuote(GATHER_SCRIPT)} k8splay-facts ${t} ${names.join(' ')}`;
+  return `set -- ${t}${opts.processes ? ' --processes' : ''} ${names.join(' ')}\n${GATHER_SCRIPT}`;
 }

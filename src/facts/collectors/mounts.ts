@@ -38,8 +38,12 @@ function uuidsByDevice(raw: RawGather): Map<string, string> {
     if (m && content.trim()) dmNames.set(m[1]!, content.trim());
   }
   const out = new Map<string, string>();
-  for (const line of raw.sections.get('byuuid') ?? []) {
-    const m = /\s(\S+) -> (\S+)$/.exec(line);
+  // `ls -l /dev/disk/by-uuid` (byuuid), or the script's one `ls -ld` of all links (links).
+  const lines = raw.sections.has('byuuid')
+    ? raw.sections.get('byuuid')!
+    : (raw.sections.get('links') ?? []).filter((l) => l.includes(' /dev/disk/by-uuid/'));
+  for (const line of lines) {
+    const m = /\s(?:\/dev\/disk\/by-uuid\/)?(\S+) -> (\S+)$/.exec(line);
     if (!m) continue;
     const kernelName = m[2]!.split('/').pop()!;
     const dev = dmNames.has(kernelName) ? `/dev/mapper/${dmNames.get(kernelName)}` : `/dev/${kernelName}`;

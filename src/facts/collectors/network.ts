@@ -1,7 +1,8 @@
 /**
  * network collector (Ansible's network/linux.py): interfaces from /sys/class/net, addresses
- * from one `ip addr show`, default routes from `ip route get`. Hosts without `ip` (minimal
- * containers) get the same facts rebuilt from /proc/net by ./network-proc.ts.
+ * from `ip addr show`, default routes from `ip route get` (the three run by one `ip -batch`).
+ * Hosts without `ip` (minimal containers) get the same facts rebuilt from /proc/net by
+ * ./network-proc.ts.
  * Not reproduced: ethtool features/timestamping (one more process per interface).
  */
 import type { RawGather } from '../output.js';
@@ -56,10 +57,28 @@ function sysDevices(raw: RawGather): string[] {
   return [...set].sort();
 }
 
-/** pciid / module from `ls -ld` of the device symlinks. */
+/**
+ * The output of `ip -force -batch -` running `addr show` and the two `route get`s, split
+ * back into what the three separate commands print: interface blocks (a line `N: name:`
+ * and its indented lines), then each route's lines, told apart by their probe address.
+ */
+export function splitIpBatch(lines: string[]): { addr: string[]; v4: string[]; v6: string[] } {
+  const out = { addr: [] as string[], v4: [] as string[], v6: [] as string[] };
+  let cur = out.addr;
+  for (const line of lines) {
+    if (/^\S/.test(line) && !/^\d+:\s/.test(line)) {
+      const words = line.trim().split(/\s+/);
+      cur = words.includes(V4_PROBE) ? out.v4 : words.includes(V6_PROBE) ? out.v6 : cur;
+    }
+    cur.push(line);
+  }
+  return out;
+}
+
+/** pciid / module from `ls -ld` of the device symlinks (the links section, or netlinks). */
 function netLinks(raw: RawGather): Map<string, { pciid?: string; module?: string }> {
   const out = new Map<string, { pciid?: string; module?: string }>();
-  for (const line of raw.sections.get('netlinks') ?? []) {
+  for (const line of raw.sections.get('links') ?? raw.sections.get('netlinks') ?? []) {
     const m = /\/sys\/class\/net\/([^/\s]+)\/device(\/driver\/module)? -> (\S+)$/.exec(line);
     if (!m) continue;
     const e = out.get(m[1]!) ?? {};
@@ -74,10 +93,12 @@ function netLinks(raw: RawGather): Map<string, { pciid?: string; module?: string
 export function networkFacts(raw: RawGather): Facts {
   const useIp = raw.commands.has('ip');
   if (!useIp && !raw.files.has('/proc/net/route') && !raw.files.has('/proc/net/if_inet6')) return {};
-  const ipLines = useIp ? raw.sections.get('ipaddr') ?? [] : procIpAddrLines(raw);
-  const routes = useIp
-    ? { v4: raw.sections.get('route4'), v6: raw.sections.get('route6') }
-    : procRouteLines(raw);
+  const batch = raw.sections.get('ipbatch');
+  const split = batch ? splitIpBatch(batch) : undefined;
+  const ipLines = !useIp ? procIpAddrLines(raw) : split ? split.addr : raw.sections.get('ipaddr') ?? [];
+  const routes = !useIp
+    ? procRouteLines(raw)
+    : split ? { v4: split.v4, v6: split.v6 } : { v4: raw.sections.get('route4'), v6: raw.sections.get('route6') };
   const defaultIpv4: Record<string, unknown> = parseRouteGet(routes.v4, V4_PROBE);
   const defaultIpv6: Record<string, unknown> = parseRouteGet(routes.v6, V6_PROBE);
   const byDevice = groupIpAddr(ipLines);

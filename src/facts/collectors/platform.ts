@@ -15,8 +15,16 @@ export interface UnameInfo {
   machine: string;
 }
 
-/** `uname -snrvm`, with the kernel version taken from /proc when readable (it has spaces). */
+/**
+ * What `uname -snrvm` says: the script's uname section, or the same values from
+ * /proc/sys/kernel where the script read them instead (it does when the kernel has `arch`).
+ * The kernel version comes from /proc when readable (it has spaces).
+ */
 export function unameInfo(raw: RawGather): UnameInfo {
+  if (!raw.sections.has('uname') && raw.files.has('/proc/sys/kernel/arch')) {
+    const k = (name: string) => fileContent(raw, `/proc/sys/kernel/${name}`) ?? '';
+    return { system: k('ostype'), nodename: k('hostname'), release: k('osrelease'), version: k('version'), machine: k('arch') };
+  }
   const line = (raw.sections.get('uname') ?? []).find((l) => l.trim() !== '') ?? '';
   const w = line.trim().split(/\s+/);
   const procVersion = fileContent(raw, '/proc/sys/kernel/version');
@@ -38,7 +46,10 @@ function hostsLine(lines: string[] | undefined): string[] {
   return line ? line.trim().split(/\s+/) : [];
 }
 
-/** /etc/hosts lookups, for hosts without getent (busybox): files only. */
+/**
+ * /etc/hosts lookups: for hosts without getent (busybox), and where the script found that
+ * NSS answers from /etc/hosts (its `hostsfile` section).
+ */
 function etcHostsLookup(raw: RawGather, name: string): { fwd: string[]; rev: string[] } {
   const rows = (raw.files.get('/etc/hosts') ?? '')
     .split('\n')
@@ -54,7 +65,7 @@ function etcHostsLookup(raw: RawGather, name: string): { fwd: string[]; rev: str
 function fqdnOf(raw: RawGather, nodename: string): string {
   let fwd: string[];
   let rev: string[];
-  if (raw.commands.has('getent')) {
+  if (raw.commands.has('getent') && !raw.sections.has('hostsfile')) {
     fwd = hostsLine(raw.sections.get('hostfwd'));
     rev = hostsLine(raw.sections.get('hostrev'));
   } else {

@@ -21,6 +21,19 @@ export function parseId(line: string): IdInfo {
   return out;
 }
 
+/**
+ * The ids `id` prints, from /proc/self/status (Uid: real effective saved fs; Gid: likewise)
+ * where the script read that instead of running id. No user name: the passwd entry has it.
+ */
+export function statusIds(status: string): IdInfo {
+  const out: IdInfo = {};
+  const uid = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);
+  const gid = /^Gid:\s+(\d+)\s+(\d+)/m.exec(status);
+  if (uid) { out.uid = Number(uid[1]); if (uid[2] !== uid[1]) out.euid = Number(uid[2]); }
+  if (gid) { out.gid = Number(gid[1]); if (gid[2] !== gid[1]) out.egid = Number(gid[2]); }
+  return out;
+}
+
 function passwdEntry(raw: RawGather, name: string | undefined, uid: number | undefined): string[] | undefined {
   const fromGetent = (raw.sections.get('passwd') ?? []).find((l) => l.split(':').length >= 7);
   if (fromGetent) return fromGetent.split(':');
@@ -29,7 +42,7 @@ function passwdEntry(raw: RawGather, name: string | undefined, uid: number | und
 }
 
 export function userFacts(raw: RawGather, env: Record<string, string>): Facts {
-  const id = parseId((raw.sections.get('id') ?? []).join(' '));
+  const id = raw.sections.has('id') ? parseId((raw.sections.get('id') ?? []).join(' ')) : statusIds(raw.files.get('/proc/self/status') ?? '');
   const envName = [env['LOGNAME'], env['USER'], env['LNAME'], env['USERNAME']].find((v) => v);
   const pw = passwdEntry(raw, envName, id.uid);
   const facts: Facts = { user_id: envName ?? pw?.[0] ?? id.user };

@@ -59,6 +59,23 @@ describe('systemd module on a sandbox host', { skip: sb.skip }, () => {
     assert.equal(live().pid, pid, 'an ok run must not restart the unit');
   });
 
+  test('a link removed by hand, no daemon-reload: systemd still says "enabled", the module enables it again', async () => {
+    // The unit is enabled by the test above. show's UnitFileState stays "enabled" (systemd's
+    // cache) once the link is gone; is-enabled reads the disk: the probe must notice.
+    const link = '/etc/systemd/system/multi-user.target.wants/k8sp-demo.service';
+    sb.shOk(H, `rm ${link}`);
+    assert.equal(sb.sh(H, 'systemctl show -p UnitFileState --value k8sp-demo').stdout.trim(), 'enabled');
+    assert.equal(live().enabled, 'disabled');
+    const r = await sb.play(play(`- name: enable
+  systemd: { name: k8sp-demo, enabled: true }`));
+    assert.equal(r.resultsOf('enable')[0]!.status, 'changed');
+    assert.equal(live().enabled, 'enabled');
+    assert.equal(sb.sh(H, `test -L ${link}`).rc, 0);
+    const again = await sb.play(play(`- name: enable
+  systemd: { name: k8sp-demo, enabled: true }`));
+    assert.equal(again.changed, 0);
+  });
+
   test('daemon_reload comes first: the status returned is the new unit file\'s', async () => {
     writeUnit('k8splay demo v2');
     // Without a reload systemd still reports the old file and asks for one.

@@ -5,7 +5,8 @@ export interface FakeHost {
   files?: Record<string, string>;
   exists?: string[];
   commands?: string[];
-  uname?: string;
+  /** The uname section's line; null: no uname section (the script read /proc/sys/kernel). */
+  uname?: string | null;
   sections?: Record<string, string>;
 }
 
@@ -13,7 +14,8 @@ export function fakeOutput(h: FakeHost): string {
   const out: string[] = ['@@k8splay:begin 1', '@@k8splay:flags'];
   for (const c of h.commands ?? []) out.push(`c ${c}`);
   for (const e of h.exists ?? []) out.push(`e ${e}`);
-  out.push('@@k8splay:uname', h.uname ?? 'Linux host 5.14.0 #1 SMP x86_64', '@@k8splay:files');
+  if (h.uname !== null) out.push('@@k8splay:uname', h.uname ?? 'Linux host 5.14.0 #1 SMP x86_64');
+  out.push('@@k8splay:files');
   for (const [p, c] of Object.entries(h.files ?? {})) out.push(`==> ${p} <==`, c.replace(/\n$/, ''), '');
   for (const [name, body] of Object.entries(h.sections ?? {})) out.push(`@@k8splay:${name}`, body);
   out.push('@@k8splay:end', '');

@@ -7,13 +7,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FactsExec } from '../../../src/facts/index.js';
 
-/** An exec function running `cmd` with /bin/sh locally; optional PATH prefix and shell. */
-export function localExec(opts: { pathPrefix?: string; env?: Record<string, string> } = {}): FactsExec {
+/**
+ * An exec function running `cmd` locally with /bin/sh, or with `shell` (a command line such
+ * as 'bash --posix', run with -c); optional PATH prefix and environment.
+ */
+export function localExec(opts: { pathPrefix?: string; env?: Record<string, string>; shell?: string } = {}): FactsExec {
+  const [sh, ...shArgs] = (opts.shell ?? '/bin/sh').split(' ');
   return (cmd) =>
     new Promise((resolve, reject) => {
       const env = { ...process.env, ...opts.env };
       if (opts.pathPrefix) env['PATH'] = `${opts.pathPrefix}:${env['PATH'] ?? ''}`;
-      const child = spawn('/bin/sh', ['-c', cmd], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(sh!, [...shArgs, '-c', cmd], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

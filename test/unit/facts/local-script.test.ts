@@ -3,18 +3,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir, hostname, release, totalmem, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { gatherFactsDetailed, GATHER_SCRIPT, type FactsExec } from '../../../src/facts/index.js';
+import { buildGatherCommand, gatherFactsDetailed, GATHER_SCRIPT, resolveGatherSubset, type FactsExec } from '../../../src/facts/index.js';
 import { localExec } from './local-exec.js';
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const machine = spawnSync('uname', ['-m'], { encoding: 'utf8' }).stdout.trim();
 
-/** Run the command with another shell in place of `sh -c`. */
-function withShell(shell: string, base: FactsExec): FactsExec {
-  return (cmd, o) => base(cmd.replace(/^sh -c /, `${shell} -c `), o);
+/** An exec running the command with another shell than /bin/sh. */
+function withShell(shell: string, opts: { pathPrefix?: string } = {}): FactsExec {
+  return localExec({ ...opts, shell });
 }
 
 function stubDir(stubs: Record<string, string>): string {
@@ -72,9 +72,8 @@ for (const [label, shell, ok] of [
   ['busybox sh', 'busybox sh', has('busybox')],
 ] as const) {
   test(`the same facts under ${label}`, { skip: ok ? false : `${shell.split(' ')[0]} not installed` }, async () => {
-    const base = localExec();
-    const a = await gatherFactsDetailed(base, {});
-    const b = await gatherFactsDetailed(withShell(shell, base), {});
+    const a = await gatherFactsDetailed(localExec(), {});
+    const b = await gatherFactsDetailed(withShell(shell), {});
     assert.deepEqual(stable(b.facts), stable(a.facts));
     assert.equal((b.facts['env'] as Record<string, string>)['HOME'], process.env['HOME']);
   });
@@ -86,7 +85,7 @@ test('busybox applets instead of GNU coreutils give the same core facts', { skip
     const bb = spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim();
     for (const app of ['head', 'stat', 'ls', 'date', 'id', 'uname', 'timeout']) symlinkSync(bb, join(dir, app));
     const gnu = await gatherFactsDetailed(localExec(), {});
-    const busy = await gatherFactsDetailed(withShell('busybox sh', localExec({ pathPrefix: dir })), {});
+    const busy = await gatherFactsDetailed(withShell('busybox sh', { pathPrefix: dir }), {});
     for (const k of ['distribution', 'distribution_version', 'os_family', 'kernel', 'kernel_version', 'architecture',
       'memtotal_mb', 'processor_vcpus', 'default_ipv4', 'service_mgr', 'pkg_mgr', 'user_uid', 'fqdn']) {
       assert.deepEqual(busy.facts[k], gnu.facts[k], k);
@@ -101,10 +100,12 @@ test('busybox applets instead of GNU coreutils give the same core facts', { skip
 });
 
 test('gather_timeout bounds hanging probes; the rest of the facts still arrive', { skip: has('timeout') ? false : 'no timeout command' }, async () => {
+  // The process path runs getent and statfs under timeout (as the default path does for a
+  // name /etc/hosts does not answer and for network filesystems).
   const dir = stubDir({ stat: 'exec sleep 30', getent: 'exec sleep 30' });
   try {
     const t0 = Date.now();
-    const { facts, warnings } = await gatherFactsDetailed(localExec({ pathPrefix: dir }), { timeoutSec: 1 });
+    const { facts, warnings } = await gatherFactsDetailed(localExec({ pathPrefix: dir }), { timeoutSec: 1, processes: true });
     const elapsed = Date.now() - t0;
     assert.ok(elapsed < 15000, `took ${elapsed} ms`);
     const mounts = facts['mounts'] as Record<string, unknown>[];
@@ -129,6 +130,62 @@ test('a broken ip command costs the addresses, not the gather', async () => {
     assert.deepEqual(facts['all_ipv4_addresses'], []);
     assert.ok((facts['interfaces'] as string[]).includes('lo'));
     assert.equal(facts['kernel'], release());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+for (const [label, shell, ok] of [
+  ['/bin/sh', '/bin/sh', true],
+  ['bash --posix (CentOS 7 /bin/sh)', 'bash --norc --noprofile --posix', has('bash')],
+  ['busybox sh', 'busybox sh', has('busybox')],
+] as const) {
+  test(`builtins and files give the facts the commands give, under ${label}`, { skip: ok ? false : `${shell.split(' ')[0]} not installed` }, async () => {
+    const exec = withShell(shell);
+    const [fast, slow] = [await gatherFactsDetailed(exec, {}), await gatherFactsDetailed(exec, { processes: true })];
+    assert.deepEqual(stable(fast.facts), stable(slow.facts));
+    for (const k of ['default_ipv4', 'default_ipv6', 'fqdn', 'user_id', 'user_uid', 'effective_user_id', 'machine', 'kernel_version']) {
+      assert.deepEqual(fast.facts[k], slow.facts[k], k);
+    }
+    assert.deepEqual(fast.warnings, slow.warnings);
+  });
+}
+
+/** The programs a gather runs (strace -f), by name, in order. */
+function programsRun(command: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'k8sp-facts-strace-'));
+  try {
+    const log = join(dir, 'log');
+    const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=execve', '-o', log, '/bin/sh', '-c', command]);
+    assert.equal(r.status, 0);
+    return readFileSync(log, 'utf8').split('\n').filter((l) => /execve\(/.test(l) && !/ENOENT/.test(l))
+      .map((l) => /execve\("[^"]*", \["([^"]*)"/.exec(l)?.[1] ?? '?').slice(1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('a default gather runs head, date, one ip, stat and ls at most: no uname, id or second ip', { skip: has('strace') ? false : 'strace not installed' }, () => {
+  const all = resolveGatherSubset(['all']);
+  const fast = programsRun(buildGatherCommand(all, 10));
+  const slow = programsRun(buildGatherCommand(all, 10, { processes: true }));
+  assert.ok(fast.length < slow.length, `${fast.join(' ')} vs ${slow.join(' ')}`);
+  assert.equal(fast.filter((p) => p === 'id').length, 0, fast.join(' '));
+  if (has('ip')) assert.equal(fast.filter((p) => p === 'ip').length, 1, fast.join(' '));
+  if (existsSync('/proc/sys/kernel/arch')) assert.equal(fast.filter((p) => p === 'uname').length, 0, fast.join(' '));
+  assert.equal(fast.filter((p) => p === 'head').length, 1);
+  for (const p of fast) assert.ok(['head', 'date', 'ip', 'stat', 'ls', 'getent', 'timeout', 'uname'].includes(p), p);
+});
+
+test('an ip without -batch (busybox) is asked three times, with the same facts', { skip: has('ip') ? false : 'no ip command' }, async () => {
+  const real = spawnSync('sh', ['-c', 'command -v ip'], { encoding: 'utf8' }).stdout.trim();
+  const dir = stubDir({ ip: `case $1 in -force|-batch) echo "ip: unknown option $1" >&2; exit 1;; esac\nexec ${real} "$@"` });
+  try {
+    const a = await gatherFactsDetailed(localExec(), { subset: ['!all', '!min', 'network'] });
+    const b = await gatherFactsDetailed(localExec({ pathPrefix: dir }), { subset: ['!all', '!min', 'network'] });
+    assert.deepEqual(b.facts['default_ipv4'], a.facts['default_ipv4']);
+    assert.deepEqual(b.facts['all_ipv4_addresses'], a.facts['all_ipv4_addresses']);
+    assert.ok(Object.keys(a.facts['default_ipv4'] as object).length > 0 || !(a.facts['interfaces'] as string[]).some((i) => i !== 'lo'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
