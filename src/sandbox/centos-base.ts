@@ -83,6 +83,13 @@ best=True
 skip_if_unavailable=False
 `;
 
+/**
+ * Debian's rpm finds its database with `%(bash -c 'echo ~/.rpmdb')`: two processes on every rpm
+ * call, which a CentOS host (fixed /var/lib/rpm) does not spend. Fix the same path in the macro.
+ */
+export const RPM_DBPATH_MACRO = `%_dbpath /root/.rpmdb
+`;
+
 function put(root: string, rel: string, text: string): void {
   const p = join(root, rel);
   mkdirSync(dirname(p), { recursive: true });
@@ -107,6 +114,7 @@ export function writeCentosBase(root: string): void {
   // (a masked generator), so boot does not wait for /dev/mapper/centos-swap.
   link(root, 'etc/systemd/system-generators/systemd-fstab-generator', '/dev/null');
   put(root, 'etc/dnf/dnf.conf', DNF_CONF);
+  put(root, 'etc/rpm/macros', RPM_DBPATH_MACRO);
   put(root, 'usr/lib/sysctl.d/00-system.conf', SYSCTL_00_SYSTEM);
   put(root, SYSCTL_KERNEL_DEFAULTS_FILE, SYSCTL_KERNEL_DEFAULTS);
 }
