@@ -104,7 +104,7 @@ async function oneRound(tool: Tool, n: number, series: Series): Promise<void> {
     }
   } finally {
     killDetached(controlDir);
-    rmSync(controlDir, { recursive: true, force: true });
+    rmSync(controlDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     await sandboxDown(name, { progress: () => {} });
     liveSandbox = undefined;
   }

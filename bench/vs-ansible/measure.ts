@@ -125,5 +125,9 @@ export function killDetached(marker: string): number {
   for (const pid of helpers(readProcs(), marker)) {
     try { process.kill(pid, 'SIGTERM'); n++; } catch { /* gone */ }
   }
+  // Wait (bounded) for them to go: a keeper removes its socket files as it exits, and the
+  // caller deletes the directory next.
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; n > 0 && waited < 5000 && helpers(readProcs(), marker).length > 0; waited += 50) Atomics.wait(pause, 0, 0, 50);
   return n;
 }
