@@ -295,6 +295,18 @@ export class Keeper {
     return { conn, reused: false, warnings: opened.warnings };
   }
 
+  /** The named connection, acquired; or undefined once the client is told why it is gone. */
+  private claim(sock: Socket, id: string): KeptConnection | undefined {
+    try {
+      const conn = this.named(id);
+      conn.acquire();
+      return conn;
+    } catch (e) {
+      answer(sock, { ok: false, error: errorToWire(e), lost: true }, true);
+      return undefined;
+    }
+  }
+
   /** The connection a channel or read names, or the error of its loss. */
   private named(id: string): KeptConnection {
     const c = this.conns.get(id);
@@ -307,14 +319,8 @@ export class Keeper {
 
   /** op 'exec': one channel, carried in frames until it ends. */
   private async channel(sock: Socket, req: ExecRequest, rest: Buffer): Promise<void> {
-    let conn: KeptConnection;
-    try {
-      conn = this.named(req.conn);
-    } catch (e) {
-      answer(sock, { ok: false, error: errorToWire(e), lost: true }, true);
-      return;
-    }
-    conn.acquire();
+    const conn = this.claim(sock, req.conn);
+    if (!conn) return;
     let ch;
     try {
       ch = await conn.exec(req.launch);
@@ -335,14 +341,8 @@ export class Keeper {
 
   /** op 'get': a whole file over the connection's SFTP session. */
   private async read(sock: Socket, req: GetRequest): Promise<void> {
-    let conn: KeptConnection;
-    try {
-      conn = this.named(req.conn);
-    } catch (e) {
-      answer(sock, { ok: false, error: errorToWire(e), lost: true }, true);
-      return;
-    }
-    conn.acquire();
+    const conn = this.claim(sock, req.conn);
+    if (!conn) return;
     try {
       const sftp = await conn.sftpSession();
       if (!sftp) return answer(sock, { ok: true, nosftp: true }, true);

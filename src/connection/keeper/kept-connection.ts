@@ -6,6 +6,7 @@
 import type { ClientChannel, SFTPWrapper } from 'ssh2';
 import type { OpenedClient } from '../ssh/open-client.js';
 import { watchConnectionLoss } from '../ssh/connection-loss.js';
+import { openSftp } from '../ssh/sftp-read.js';
 
 /** No answer from the host in time: the connection is taken as dead. */
 export class ProbeTimeout extends Error {}
@@ -118,16 +119,7 @@ export class KeptConnection {
 
   /** The SFTP session, opened once; undefined when the host has no SFTP server. */
   sftpSession(): Promise<SFTPWrapper | undefined> {
-    if (!this.sftp) {
-      const client = this.opened.client;
-      this.sftp = new Promise((resolve) => {
-        try {
-          client.sftp((err, sftp) => resolve(err ? undefined : sftp));
-        } catch {
-          resolve(undefined);
-        }
-      });
-    }
+    this.sftp ??= openSftp(this.opened.client);
     return this.sftp;
   }
 

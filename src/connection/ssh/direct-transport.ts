@@ -8,7 +8,7 @@ import { ConnectionError, ModuleFailure } from '../../errors.js';
 import type { ShellStreams } from '../persistent-shell.js';
 import { openClient, type OpenedClient } from './open-client.js';
 import { openChannelShell } from './channel-shell.js';
-import { sftpReadFile } from './sftp-read.js';
+import { openSftp, sftpReadFile } from './sftp-read.js';
 import { watchConnectionLoss } from './connection-loss.js';
 import type { SshConnectionOptions } from './options.js';
 import type { SshTarget } from './settings.js';
@@ -87,16 +87,7 @@ class DirectTransport implements SshTransport {
 
   /** The SFTP session, opened once; undefined when the host has no SFTP server. */
   private sftpSession(): Promise<SFTPWrapper | undefined> {
-    if (!this.sftp) {
-      const client = this.opened.client;
-      this.sftp = new Promise((resolve) => {
-        try {
-          client.sftp((err, sftp) => resolve(err ? undefined : sftp));
-        } catch {
-          resolve(undefined);
-        }
-      });
-    }
+    this.sftp ??= openSftp(this.opened.client);
     return this.sftp;
   }
 }

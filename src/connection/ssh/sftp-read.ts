@@ -1,5 +1,5 @@
 /** Reading a whole file over SFTP (binary-safe, no base64), null when it does not exist. */
-import type { SFTPWrapper } from 'ssh2';
+import type { Client as Ssh2Client, SFTPWrapper } from 'ssh2';
 import { ModuleFailure } from '../../errors.js';
 
 /** SFTP status codes (RFC draft-ietf-secsh-filexfer-02). */
@@ -41,5 +41,16 @@ export async function sftpReadFile(sftp: SFTPWrapper, path: string): Promise<Buf
       if (typeof e.code === 'number') return reject(new ModuleFailure(`could not read ${path}: ${describe(e)}`, { path }));
       reject(err);
     });
+  });
+}
+
+/** Open the connection's SFTP session; undefined when the host has no SFTP server. */
+export function openSftp(client: Ssh2Client): Promise<SFTPWrapper | undefined> {
+  return new Promise((resolve) => {
+    try {
+      client.sftp((err, sftp) => resolve(err ? undefined : sftp));
+    } catch {
+      resolve(undefined);
+    }
   });
 }

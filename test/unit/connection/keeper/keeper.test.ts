@@ -16,17 +16,8 @@ import { SshConnection } from '../../../../src/connection/ssh/index.js';
 import type { SshConnectionOptions } from '../../../../src/connection/ssh/options.js';
 import { ConnectionError } from '../../../../src/errors.js';
 import { loopbackSsh, type LoopbackSsh } from './loopback-ssh.js';
+import { rejectsWithConnectionError as rejects } from '../../../helpers/connection-error.js';
 
-async function rejects(p: Promise<unknown>, re: RegExp): Promise<ConnectionError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ConnectionError, `not a ConnectionError: ${String(e)}`);
-    assert.match(e.describe(), re);
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

@@ -12,6 +12,7 @@ import ssh2 from 'ssh2';
 import { openClient } from '../../../../src/connection/ssh/open-client.js';
 import type { SshConnectionOptions } from '../../../../src/connection/ssh/options.js';
 import { ConnectionError } from '../../../../src/errors.js';
+import { rejectsWithConnectionError as rejects } from '../../../helpers/connection-error.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'k8sp-sshopen-'));
 const cleanups: Array<() => void> = [];
@@ -67,16 +68,6 @@ function opts(port: number, extra: Partial<SshConnectionOptions> = {}): SshConne
   };
 }
 
-async function rejects(p: Promise<unknown>, re: RegExp): Promise<ConnectionError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ConnectionError, `not a ConnectionError: ${String(e)}`);
-    assert.match(e.describe(), re);
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
 
 test('refused connections are retried with backoff, then reported with the attempt count', async () => {
   const s = createServer();
