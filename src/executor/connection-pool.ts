@@ -6,6 +6,7 @@
 import type { Connection, ConnectionFactory, ConnectionOptions } from '../connection/types.js';
 import { createConnection } from '../connection/index.js';
 import { ConnectionError, OptionsError } from '../errors.js';
+import { TRACE, traced } from './run-trace.js';
 
 export interface PoolDefaults {
   connection?: string;
@@ -71,6 +72,7 @@ export class ConnectionPool {
     const factory = this.defaults.factories?.[type];
     try {
       conn = factory ? factory(opts) : createConnection(type, opts);
+      if (TRACE) conn = traced(conn);
     } catch (e) {
       if (e instanceof OptionsError) throw e;
       throw new ConnectionError(host, `cannot create a '${type}' connection: ${(e as Error).message}`, { cause: e });

@@ -8,11 +8,14 @@ import { renderValue } from '../template/index.js';
 
 const CONNECTION_KEYS = /^ansible_(connection|host|ssh_host|port|ssh_port|user|ssh_user|password|ssh_pass|ssh_password|ssh_private_key_file|private_key_file|ssh_private_key_passphrase|ssh_common_args|ssh_extra_args|ssh_args|ssh_retries|host_key_checking|ssh_host_key_checking|shell_executable|become.*|timeout|python_interpreter)$/;
 
+/** A name that holds a connection setting (one function, so hostLevelSubset can remember its answers). */
+const isConnectionKey = (name: string): boolean => CONNECTION_KEYS.test(name);
+
 /**
  * Host variables win over the play's `connection:` and `remote_user:` keywords, as in Ansible.
  */
 export function connectionVars(rt: Runtime, host: string, play?: Pick<Play, 'connection' | 'remoteUser'>): Record<string, unknown> {
-  const out = rt.vars.hostLevelSubset(host, (k) => CONNECTION_KEYS.test(k));
+  const out = rt.vars.hostLevelSubset(host, isConnectionKey);
   // Rendered in all of the host's variables, built only when a value may hold a template
   // (renderValue returns other values as they are).
   let level: Record<string, unknown> | undefined;

@@ -20,6 +20,8 @@ export interface Inherited {
   runOnce?: boolean | string;
   delegateTo?: string;
   anyErrorsFatal?: boolean;
+  /** Most hosts running the task at once (a number, or a template). */
+  throttle?: number | string;
   /** Parameters of include_tasks and loop variables of an include, visible to included tasks. */
   params?: Record<string, unknown>;
 }
@@ -48,6 +50,7 @@ export function inherit(parent: Inherited, node: CommonKeywords, opts: { withWhe
     runOnce: pick('runOnce'),
     delegateTo: pick('delegateTo'),
     anyErrorsFatal: pick('anyErrorsFatal'),
+    throttle: pick('throttle'),
     params: parent.params,
   };
 }

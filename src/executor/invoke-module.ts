@@ -32,6 +32,25 @@ export interface AttemptInputs {
   verbosity: number;
   /** Directory for lookup('file', ...) and relative controller paths. */
   baseDir?: string;
+  /**
+   * The state already read for these validated arguments (by the lookahead, see
+   * lookahead.ts), to use instead of calling gather; undefined (or a promise of undefined)
+   * when there is none.
+   */
+  gathered?(args: Record<string, unknown>): Promise<GatheredState | undefined> | undefined;
+  /** Told before apply is called and after it returns or throws. */
+  onApply?(phase: 'start' | 'end'): void;
+  /**
+   * The arguments already rendered in `vars` and validated (by the lookahead), with the
+   * warnings rendering gave; undefined to render them here.
+   */
+  preparedArgs?(vars: Record<string, unknown>): { args: Record<string, unknown>; warnings: string[] } | undefined;
+}
+
+/** A module's gather result read ahead of time, with the warnings it gave meanwhile. */
+export interface GatheredState {
+  state: unknown;
+  warnings: string[];
 }
 
 /** Drop arguments that rendered to `omit` (Ansible's default(omit)). */
@@ -41,16 +60,32 @@ function dropOmitted(args: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/** The module's arguments, rendered in the task's variables and validated. Throws as invokeModule reports. */
+export function prepareArgs(inp: Pick<AttemptInputs, 'module' | 'rawArgs' | 'vars' | 'location' | 'argLocations' | 'taskName' | 'baseDir'>, warnings: string[]): Record<string, unknown> {
+  const rendered = dropOmitted(renderValue(inp.rawArgs, inp.vars, { location: inp.location, baseDir: inp.baseDir, warn: (m) => warnings.push(m) }) as Record<string, unknown>);
+  return validateArgs(inp.module, rendered, {
+    location: inp.location, argLocations: inp.argLocations, taskName: inp.taskName, partial: false,
+  });
+}
+
 export async function invokeModule(inp: AttemptInputs): Promise<AttemptOutcome> {
   const warnings: string[] = [];
   const def = inp.module.definition;
   try {
-    const rendered = dropOmitted(renderValue(inp.rawArgs, inp.vars, { location: inp.location, baseDir: inp.baseDir, warn: (m) => warnings.push(m) }) as Record<string, unknown>);
-    const args = validateArgs(inp.module, rendered, {
-      location: inp.location, argLocations: inp.argLocations, taskName: inp.taskName, partial: false,
-    });
+    const prepared = inp.preparedArgs?.(inp.vars);
+    if (prepared) warnings.push(...prepared.warnings);
+    const args = prepared ? prepared.args : prepareArgs(inp, warnings);
     const ctx = inp.makeContext(warnings);
-    const state = def.gather ? await def.gather(ctx, args) : undefined;
+    let state: unknown;
+    if (def.gather) {
+      const early = await inp.gathered?.(args);
+      if (early) {
+        warnings.push(...early.warnings);
+        state = early.state;
+      } else {
+        state = await def.gather(ctx, args);
+      }
+    }
     const plan: Plan = def.diff(args, state, ctx);
     if (plan.warnings) warnings.push(...plan.warnings);
     const wantsChange = plan.changes.length > 0;
@@ -71,7 +106,14 @@ export async function invokeModule(inp: AttemptInputs): Promise<AttemptOutcome> 
     }
     let applied: Record<string, unknown> = {};
     const mustApply = wantsChange ? !inp.checkMode || plan.check === 'run' : plan.check === 'run' && !!def.apply;
-    if (mustApply && def.apply) applied = (await def.apply(ctx, args, plan, state)) ?? {};
+    if (mustApply && def.apply) {
+      inp.onApply?.('start');
+      try {
+        applied = (await def.apply(ctx, args, plan, state)) ?? {};
+      } finally {
+        inp.onApply?.('end');
+      }
+    }
     const data: Record<string, unknown> = { ...(plan.result ?? {}), ...applied };
     const changed = typeof data.changed === 'boolean' ? data.changed : wantsChange;
     delete data.changed;

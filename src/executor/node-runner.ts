@@ -5,36 +5,97 @@
  */
 import { resolve } from 'node:path';
 import type { BlockNode, IncludeNode, MetaNode, Node, TaskNode } from '../playbook/model.js';
+import type { SourceLocation } from '../errors.js';
 import type { TaskInfo, TaskResult } from '../events/types.js';
 import type { HostState } from './host-state.js';
 import type { Runtime, PlayContext } from './runtime.js';
 import { isAborted } from './runtime.js';
+import pLimit from 'p-limit';
 import { inherit, type Inherited } from './inherit.js';
 import { runTaskOnHost } from './task-runner.js';
+import { readAhead } from './read-ahead.js';
 import { tagsSelected } from './tags.js';
-import { allTrue, renderBool, renderString } from './render-keywords.js';
+import { allTrue, renderBool, renderNumber, renderString } from './render-keywords.js';
 import { renderValue } from '../template/index.js';
 import { loadTaskFile, expandLegacyLoop } from '../playbook/index.js';
 import { errorMessage } from '../errors.js';
 import { countResult } from './stats.js';
+import { traceMark } from './run-trace.js';
 
 export class NodeRunner {
+  /**
+   * Per node list being run: how many of its nodes have started (a read-ahead, which runs in
+   * steps, skips them: their turn has come).
+   */
+  private readonly started = new WeakMap<Node[], number>();
+
   constructor(private readonly rt: Runtime, private readonly pc: PlayContext) {}
+
+  /** `nodes` is about to run (again, for another batch): none of its nodes has started. */
+  beginList(nodes: Node[]): void {
+    this.started.set(nodes, 0);
+  }
 
   /** Run nodes in order on the hosts that are still active. */
   async runNodes(nodes: Node[], hosts: HostState[], inh: Inherited): Promise<void> {
-    for (const node of nodes) {
-      if (this.pc.ended || isAborted(this.rt)) return;
-      const active = hosts.filter((h) => h.active);
-      if (!active.length) return;
-      switch (node.kind) {
-        case 'task': await this.runTask(node, active, inh); break;
-        case 'block': await this.runBlock(node, active, inh); break;
-        case 'include': await this.runInclude(node, active, inh); break;
-        case 'meta': await this.runMeta(node, active, inh); break;
+    const la = this.rt.lookahead;
+    // Whether the task before changed nothing (then the next ones are likely unchanged too: read ahead).
+    let settled = true;
+    this.beginList(nodes);
+    try {
+      for (let i = 0; i < nodes.length; i++) {
+        const node = nodes[i]!;
+        this.started.set(nodes, i + 1);
+        if (this.pc.ended || isAborted(this.rt)) return;
+        const active = hosts.filter((h) => h.active);
+        if (!active.length) return;
+        const mark = la?.mark;
+        switch (node.kind) {
+          case 'task':
+            await this.runTask(node, active, inh, false, settled ? (targets) => this.readAheadFrom(nodes, targets, inh) : undefined);
+            break;
+          case 'block': await this.runBlock(node, active, inh); break;
+          case 'include': await this.runInclude(node, active, inh); break;
+          case 'meta': await this.runMeta(node, active, inh); break;
+        }
+        settled = la?.mark === mark;
       }
+    } finally {
+      this.started.set(nodes, nodes.length);
     }
   }
+
+  /**
+   * Read ahead (lookahead.ts), for `hosts`, the tasks of `nodes` that have not started, up to
+   * the window: one task per step, each step once the reads of the one before are written (the
+   * hosts start on them while the next ones are rendered). Consecutive tasks only (a block,
+   * include or meta ends it), and none after a task that sets variables (register, set_fact),
+   * whose reads its result would make stale.
+   */
+  readAheadFrom(nodes: Node[], hosts: HostState[], inh: Inherited, after = -1, count = 0): void {
+    const la = this.rt.lookahead;
+    if (!la || !la.quiet || this.pc.ended || isAborted(this.rt)) return;
+    if (this.rt.startAt?.found === false || hosts.length > this.rt.limit.concurrency) return;
+    const i = Math.max(after + 1, this.started.get(nodes) ?? 0);
+    if (i >= nodes.length || count >= la.window) return;
+    const task = nodes[i]!;
+    if (task.kind !== 'task') return;
+    try {
+      // A throttled task limits how many hosts work at once: its reads wait for its turn.
+      if (task.throttle !== undefined || inh.throttle !== undefined) return;
+      const eff = inherit(inh, task, { withWhen: false, withVars: false });
+      if (tagsSelected(eff.tags, this.rt.tags.only, this.rt.tags.skip)) {
+        const info = this.taskInfo(task, eff);
+        for (const host of hosts) if (host.active) readAhead({ rt: this.rt, pc: this.pc, task, info, inherited: inh, host });
+      }
+    } catch {
+      return; // reading ahead only saves time: the tasks meet any problem at their turn
+    }
+    if (task.register || task.action === 'set_fact') return;
+    setImmediate(() => this.readAheadFrom(nodes, hosts, inh, i, count + 1));
+  }
+
+
 
   private async runBlock(b: BlockNode, hosts: HostState[], inh: Inherited): Promise<void> {
     const inner = inherit(inh, b);
@@ -42,12 +103,14 @@ export class NodeRunner {
     const failedHere = hosts.filter((h) => h.failed && !h.unreachable);
     if (b.rescue.length && failedHere.length && !this.pc.ended) {
       // Ansible's rescue sees what failed: ansible_failed_task and ansible_failed_result.
+      this.rt.lookahead?.varsChanged();
       for (const h of failedHere) {
         h.failed = false;
         h.runtimeVars.ansible_failed_task = h.lastFailure?.task ?? {};
         h.runtimeVars.ansible_failed_result = h.lastFailure?.result ?? {};
       }
       await this.runNodes(b.rescue, failedHere, inner);
+      this.rt.lookahead?.varsChanged();
       for (const h of failedHere) {
         delete h.runtimeVars.ansible_failed_task;
         delete h.runtimeVars.ansible_failed_result;
@@ -98,7 +161,8 @@ export class NodeRunner {
     return true;
   }
 
-  async runTask(task: TaskNode, hosts: HostState[], inh: Inherited, handler = false): Promise<void> {
+  /** `ahead`: called with the hosts once the task's own commands are sent (reads the next tasks ahead). */
+  async runTask(task: TaskNode, hosts: HostState[], inh: Inherited, handler = false, ahead?: (hosts: HostState[]) => void): Promise<void> {
     const { rt, pc } = this;
     const eff = inherit(inh, task, { withWhen: false, withVars: false });
     if (!this.selected(task.name, eff, handler)) return;
@@ -106,15 +170,31 @@ export class NodeRunner {
     if (!active.length) return;
     const info = this.taskInfo(task, eff, handler);
     info.name = this.displayName(info.name, active[0]!, eff);
+    traceMark(`task: ${info.name}`);
     rt.events.emit('task:start', { play: pc.info, task: info, hosts: active.map((h) => h.name) });
 
     const runOnce = eff.runOnce !== undefined && renderBool(eff.runOnce, rt.vars.taskScope(active[0]!.name, pc.scope, eff.varsLayers, eff.params), task.location);
     const targets = runOnce ? [active[0]!] : active;
     const before = runOnce ? { ...active[0]!.runtimeVars } : undefined;
-    const results = await Promise.all(
-      targets.map((host) => rt.limit(() => runTaskOnHost({ rt, pc, task, info, inherited: inh, host }))),
+    // A task that has started is not read ahead any more (its own reads are under way).
+    if (rt.lookahead) for (const h of targets) rt.lookahead.claim(task, h.name);
+    const throttle = taskThrottle(eff, rt.vars.taskScope(active[0]!.name, pc.scope, eff.varsLayers, eff.params), task.location);
+    // throttle: fewer hosts at once than --forks for this task only (Ansible: it cannot raise forks).
+    const limit = throttle > 0 && throttle < targets.length ? pLimit(throttle) : undefined;
+    const running = Promise.all(
+      targets.map((host) => {
+        const one = (): Promise<TaskResult> => rt.limit(() => runTaskOnHost({ rt, pc, task, info, inherited: inh, host }));
+        return limit ? limit(one) : one();
+      }),
     );
-    if (runOnce && before) shareRunOnce(active[0]!, active.slice(1), before);
+    // After this task's own commands are written (they are sent within the current microtasks).
+    if (ahead && !runOnce) setImmediate(() => ahead(targets));
+    const results = await running;
+    rt.lookahead?.drop(task);
+    if (runOnce && before) {
+      rt.lookahead?.varsChanged();
+      shareRunOnce(active[0]!, active.slice(1), before);
+    }
 
     for (let i = 0; i < results.length; i++) this.settle(targets[i]!, results[i]!, info, task.notify);
     rt.records.push({ play: pc.info, task: info, results });
@@ -238,7 +318,10 @@ export class NodeRunner {
       case 'end_play': if (hosts.some(applies)) this.pc.ended = true; break;
       case 'end_host': for (const h of hosts) if (applies(h)) h.ended = true; break;
       case 'end_batch': if (hosts.some(applies)) for (const h of hosts) h.ended = true; break;
-      case 'clear_facts': for (const h of hosts) if (applies(h)) { h.facts = {}; h.factsGathered = false; } break;
+      case 'clear_facts':
+        this.rt.lookahead?.varsChanged();
+        for (const h of hosts) if (applies(h)) { h.facts = {}; h.factsGathered = false; }
+        break;
       case 'clear_host_errors': for (const h of this.rt.hosts.values()) if (h.failed) h.failed = false; break;
       case 'reset_connection': for (const h of hosts) this.rt.pool.forget(h.name); break;
       default: break;
@@ -261,3 +344,10 @@ function matchesName(name: string, wanted: string): boolean {
 }
 
 
+
+/** The task's `throttle` (inherited from its blocks), rendered in the first host's variables; 0: none. */
+function taskThrottle(eff: Inherited, scope: Record<string, unknown>, location: SourceLocation): number {
+  if (eff.throttle === undefined) return 0;
+  const n = renderNumber(eff.throttle, scope, 0, location);
+  return Number.isInteger(n) && n > 0 ? n : 0;
+}

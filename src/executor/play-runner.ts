@@ -19,8 +19,10 @@ import { renderValue, markUnsafe } from '../template/index.js';
 import { gatherFacts } from '../facts/index.js';
 import { PlaybookError, ConnectionError, errorMessage } from '../errors.js';
 import { connectionVars } from './connection-vars.js';
+import { traceMark } from './run-trace.js';
 
 export async function runPlay(rt: Runtime, play: Play, limitHosts: Set<string> | undefined): Promise<void> {
+  traceMark(`play: ${play.name}`);
   const info: PlayInfo = { name: play.name, pattern: play.hosts, location: play.location };
   const global = rt.vars.globalScope();
   const pattern = String(renderValue(play.hosts, global, { location: play.location }) ?? '');
@@ -52,7 +54,15 @@ export async function runPlay(rt: Runtime, play: Play, limitHosts: Set<string> |
     if (pc.ended || isAborted(rt)) break;
     const states = batch.map((h) => rt.hosts.get(h)!);
     pc.scope = { ...pc.scope, batch };
-    if (play.gatherFacts) await gatherStep(rt, pc, states);
+    if (play.gatherFacts) {
+      // Each host's first tasks are read ahead as soon as its facts are in (lookahead.ts).
+      const first = [play.preTasks, play.tasks, play.postTasks].find((section) => section.length);
+      if (first) runner.beginList(first);
+      const ahead = first && states.length <= rt.limit.concurrency
+        ? (st: HostState) => runner.readAheadFrom(first, [st], inh)
+        : undefined;
+      await gatherStep(rt, pc, states, ahead);
+    }
     for (const section of [play.preTasks, play.tasks, play.postTasks]) {
       if (pc.ended || isAborted(rt)) break;
       await runner.runNodes(section, states, inh);
@@ -95,7 +105,7 @@ async function loadVarsFiles(rt: Runtime, play: Play): Promise<Record<string, un
 }
 
 /** The implicit "Gathering Facts" task: one round trip per host. */
-async function gatherStep(rt: Runtime, pc: PlayContext, states: HostState[]): Promise<void> {
+async function gatherStep(rt: Runtime, pc: PlayContext, states: HostState[], ahead?: (st: HostState) => void): Promise<void> {
   const active = states.filter((s) => s.active);
   if (!active.length) return;
   const info: TaskInfo = { name: 'Gathering Facts', action: 'gather_facts', location: pc.play.location, tags: ['always'] };
@@ -109,6 +119,8 @@ async function gatherStep(rt: Runtime, pc: PlayContext, states: HostState[]): Pr
       const facts = await gatherFacts((cmd, o) => conn.exec(cmd, o), { subset: pc.play.gatherSubset, timeoutSec: pc.play.gatherTimeout });
       st.facts = markUnsafe(facts);
       st.factsGathered = true;
+      rt.lookahead?.varsChanged();
+      ahead?.(st);
       return { host: st.name, status: 'ok', changed: false, data: {}, durationMs: performance.now() - started };
     } catch (e) {
       const unreachable = e instanceof ConnectionError;

@@ -11,6 +11,7 @@ import type { RunEventBus } from '../events/bus.js';
 import type { PlayInfo } from '../events/types.js';
 import type { Inventory } from '../inventory/types.js';
 import type { Play, TaskNode } from '../playbook/model.js';
+import type { Lookahead } from './lookahead.js';
 
 export interface Runtime {
   opts: RunOptions;
@@ -32,6 +33,8 @@ export interface Runtime {
   tags: { only: string[]; skip: string[] };
   /** --start-at-task: still looking for the task when set. */
   startAt?: { name: string; found: boolean };
+  /** Gathers of the next tasks sent ahead (lookahead.ts); absent when turned off. */
+  lookahead?: Lookahead;
 }
 
 /** State of the play being run. */

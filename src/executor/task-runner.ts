@@ -5,20 +5,18 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TaskNode } from '../playbook/model.js';
-import type { BecomeSpec } from '../connection/types.js';
 import type { TaskResult, TaskInfo } from '../events/types.js';
-import type { LoadedModule } from '../module-api/types.js';
 import type { HostState } from './host-state.js';
 import type { Runtime, PlayContext } from './runtime.js';
-import { inherit, type Inherited } from './inherit.js';
+import type { Inherited } from './inherit.js';
 import { invokeModule, failureOutcome, type AttemptOutcome } from './invoke-module.js';
-import { createModuleContext } from './module-context.js';
-import { allTrue, renderBool, renderEnvironment, renderNumber, renderString } from './render-keywords.js';
+import { allTrue, renderBool, renderNumber } from './render-keywords.js';
 import { renderValue, markUnsafe } from '../template/index.js';
 import { PlaybookError, TemplateError, errorMessage } from '../errors.js';
 import { expandLegacyLoop } from '../playbook/index.js';
 import { censorResult } from './censor.js';
-import { connectionVars } from './connection-vars.js';
+import { contextFor, itemScopeOf, resolveSettings, type Settings } from './task-settings.js';
+import type { Worked } from './lookahead.js';
 
 export interface TaskRunInput {
   rt: Runtime;
@@ -29,30 +27,20 @@ export interface TaskRunInput {
   host: HostState;
 }
 
-interface Settings {
-  scope: Record<string, unknown>;
-  checkMode: boolean;
-  diffMode: boolean;
-  noLog: boolean;
-  become: BecomeSpec | false;
-  environment?: Record<string, string>;
-  delegateTo?: string;
-  module: LoadedModule;
-  eff: Inherited;
-}
-
 const now = (): number => performance.now();
 
 /** Run a task on a host. Never throws: every problem becomes a failed/unreachable result. */
 export async function runTaskOnHost(inp: TaskRunInput): Promise<TaskResult> {
   const started = now();
+  // What the read-ahead worked out, when still valid (lookahead.ts), else worked out now.
+  const worked = inp.rt.lookahead?.workFor(inp.task, inp.host, inp.pc.scope, inp.inherited);
   let settings: Settings;
   try {
-    settings = resolveSettings(inp);
+    settings = worked?.settings ?? resolveSettings(inp);
   } catch (e) {
     return finish(inp, started, failureOutcome(e, [], inp.rt.verbosity), false);
   }
-  const result = predictedInCheckMode(inp, settings, await runWithSettings(inp, settings, started));
+  const result = predictedInCheckMode(inp, settings, await runWithSettings(inp, settings, started, worked));
   // ignore_errors / ignore_unreachable are decided per host (they may be templates).
   try {
     const loc = inp.task.location;
@@ -83,7 +71,7 @@ function predictedInCheckMode(inp: TaskRunInput, s: Settings, r: TaskResult): Ta
   return r;
 }
 
-async function runWithSettings(inp: TaskRunInput, settings: Settings, started: number): Promise<TaskResult> {
+async function runWithSettings(inp: TaskRunInput, settings: Settings, started: number, worked?: Worked): Promise<TaskResult> {
   const { rt, task, host } = inp;
   const { scope } = settings;
   const loc = task.location;
@@ -106,13 +94,15 @@ async function runWithSettings(inp: TaskRunInput, settings: Settings, started: n
   }
 
   // Loops: `when` is evaluated per item, as in Ansible.
-  let items: unknown;
-  try {
-    items = renderValue(task.loop, scope, { location: loc });
-  } catch (e) {
-    return finish(inp, started, failureOutcome(e, [], rt.verbosity), settings.noLog);
+  let items: unknown = worked?.items;
+  if (items === undefined) {
+    try {
+      items = renderValue(task.loop, scope, { location: loc });
+    } catch (e) {
+      return finish(inp, started, failureOutcome(e, [], rt.verbosity), settings.noLog);
+    }
   }
-  if (task.loopWith) {
+  if (task.loopWith && worked?.items === undefined) {
     try {
       items = expandLegacyLoop(task.loopWith, items, loc);
     } catch (e) {
@@ -130,17 +120,7 @@ async function runWithSettings(inp: TaskRunInput, settings: Settings, started: n
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     const itemStart = now();
-    const params: Record<string, unknown> = { [loopVar]: item, ansible_loop_var: loopVar };
-    if (lc?.indexVar) params[lc.indexVar] = i;
-    if (lc?.extended) {
-      params.ansible_loop = {
-        allitems: items, index: i + 1, index0: i, revindex: items.length - i, revindex0: items.length - i - 1,
-        first: i === 0, last: i === items.length - 1, length: items.length,
-        previtem: i > 0 ? items[i - 1] : undefined, nextitem: i < items.length - 1 ? items[i + 1] : undefined,
-      };
-    }
-    // Object.assign, not a spread: see variables.ts (a scope holds ~100 facts).
-    const itemScope = Object.assign({}, scope, params);
+    const itemScope = worked?.scopes[i] ?? itemScopeOf(scope, items, i, lc);
     let out: AttemptOutcome;
     try {
       out = allTrue(settings.eff.when, itemScope, loc) ? await attempts(inp, settings, itemScope) : skippedOutcome('Conditional result was False');
@@ -166,36 +146,6 @@ async function runWithSettings(inp: TaskRunInput, settings: Settings, started: n
   const result = toTaskResult(host.name, agg.outcome, now() - started, settings.noLog, settings.delegateTo);
   result.items = itemResults;
   return result;
-}
-
-function resolveSettings(inp: TaskRunInput): Settings {
-  const { rt, pc, task, host } = inp;
-  const eff = inherit(inp.inherited, task);
-  const scope = rt.vars.taskScope(host.name, pc.scope, eff.varsLayers, eff.params);
-  const loc = task.location;
-  const module = rt.registry.resolve(task.action);
-  if (!module) throw new PlaybookError(`unknown module '${task.action}'`, { location: loc });
-  const checkMode = eff.checkMode !== undefined ? renderBool(eff.checkMode, scope, loc) : rt.check;
-  const diffMode = eff.diff !== undefined ? eff.diff : rt.diff;
-  const noLog = eff.noLog !== undefined ? renderBool(eff.noLog, scope, loc) : false;
-  const becomeOn = eff.become !== undefined ? renderBool(eff.become, scope, loc)
-    : rt.opts.become ?? (scope.ansible_become !== undefined ? renderBool(scope.ansible_become, scope, loc) : false);
-  let become: BecomeSpec | false = false;
-  if (becomeOn) {
-    const user = renderString(eff.becomeUser ?? rt.opts.becomeUser ?? scope.ansible_become_user ?? 'root', scope, loc) || 'root';
-    const method = renderString(eff.becomeMethod ?? rt.opts.becomeMethod ?? scope.ansible_become_method ?? 'sudo', scope, loc);
-    if (method !== 'sudo' && method !== 'su') throw new PlaybookError(`unsupported become method '${method}' (supported: sudo, su)`, { location: loc });
-    const pw = rt.opts.becomePassword ?? scope.ansible_become_password ?? scope.ansible_become_pass;
-    become = { method, user };
-    if (pw !== undefined) become.password = renderString(pw, scope, loc);
-    if (scope.ansible_become_flags !== undefined) become.flags = renderString(scope.ansible_become_flags, scope, loc);
-  }
-  const environment = renderEnvironment(eff.environment, scope, loc);
-  const delegateTo = eff.delegateTo !== undefined ? renderString(eff.delegateTo, scope, loc) || undefined : undefined;
-  const s: Settings = { scope, checkMode, diffMode, noLog, become, module, eff };
-  if (environment) s.environment = environment;
-  if (delegateTo && delegateTo !== host.name) s.delegateTo = delegateTo;
-  return s;
 }
 
 /** Run the module, retrying while `until` is false (retries/delay). */
@@ -247,8 +197,7 @@ async function once(inp: TaskRunInput, s: Settings, scope: Record<string, unknow
   const isController = s.module.definition.target === 'controller';
   const timeoutSec = renderNumber(task.timeout ?? rt.opts.taskTimeout, scope, 0, task.location);
   const deadline = timeoutSec > 0 ? performance.now() + timeoutSec * 1000 : undefined;
-  // Worked out once per attempt, not per command the module runs (host variables cannot change meanwhile).
-  let connVars: Record<string, unknown> | undefined;
+  const la = rt.lookahead;
   return invokeModule({
     module: s.module,
     rawArgs: task.args,
@@ -260,27 +209,11 @@ async function once(inp: TaskRunInput, s: Settings, scope: Record<string, unknow
     diffMode: s.diffMode,
     verbosity: rt.verbosity,
     baseDir: rt.playbookDir,
-    makeContext: (warnings) =>
-      createModuleContext({
-        host: host.name,
-        vars: scope,
-        facts: host.facts,
-        checkMode: s.checkMode,
-        diffMode: s.diffMode,
-        verbosity: rt.verbosity,
-        become: s.become,
-        environment: s.environment,
-        connection: isController ? undefined : () => rt.pool.get(targetHost, connVars ??= connectionVars(rt, targetHost, inp.pc.play)),
-        deadline,
-        searchDirs: [...new Set([task.location.file ? dirOf(task.location.file) : rt.playbookDir, rt.playbookDir])],
-        warn: (m) => warnings.push(m),
-      }),
+    makeContext: (warnings) => contextFor(inp, s, scope, targetHost, isController, warnings, deadline),
+    gathered: la && !s.delegateTo ? (args) => la.take(task, host, args, s) : undefined,
+    preparedArgs: la ? (vars) => la.argsFor(vars) : undefined,
+    onApply: la ? (phase) => la.applyPhase(phase) : undefined,
   });
-}
-
-function dirOf(file: string): string {
-  const i = file.lastIndexOf('/');
-  return i > 0 ? file.slice(0, i) : '.';
 }
 
 /** changed_when / failed_when override the module's own verdict (the result is visible under the register name). */
@@ -348,6 +281,8 @@ function aggregate(items: TaskResult[], dicts: Array<Record<string, unknown>>): 
 
 function register(inp: TaskRunInput, s: Settings, dict: Record<string, unknown>): void {
   const { task, host } = inp;
+  // Host variables may change: what was read ahead with the old ones is not used.
+  if (task.register || dict.ansible_facts) inp.rt.lookahead?.varsChanged();
   // Module output is data, never a template: a '{{' in stdout must stay as it is.
   if (task.register) host.runtimeVars[task.register] = markUnsafe(dict);
   // set_fact's facts become plain host variables; other modules' facts are ansible_* facts.

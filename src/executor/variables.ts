@@ -37,8 +37,12 @@ export class VariableManager {
   /** Per host: inventory variables then facts as variables, for the facts object they were made from. */
   private readonly baseCache = new Map<string, { facts: object | undefined; gathered: boolean; base: Record<string, unknown> }>();
   private readonly groupNamesCache = new Map<string, string[]>();
+  /** Per base object (see hostBase) and `keep` function: the base's names that pass it. */
+  private readonly baseSubsetKeys = new WeakMap<Record<string, unknown>, Map<(name: string) => boolean, string[]>>();
   private readonly groups: Record<string, string[]>;
   private readonly hostvarsProxy: Record<string, unknown>;
+  /** How many times `hostvars` was read (the read-ahead tells work that depends on other hosts). */
+  hostvarsReads = 0;
 
   constructor(
     private readonly inventory: Inventory,
@@ -50,13 +54,24 @@ export class VariableManager {
     this.groups = groupsMap(inventory);
     // hostvars['h'] is computed when read, so it always shows h's latest facts and registers.
     this.hostvarsProxy = new Proxy({} as Record<string, unknown>, {
-      get: (_t, key) => (typeof key === 'string' && this.inventory.hosts.has(key) ? this.hostLevel(key) : undefined),
-      has: (_t, key) => typeof key === 'string' && this.inventory.hosts.has(key),
-      ownKeys: () => [...this.inventory.hosts.keys()],
-      getOwnPropertyDescriptor: (_t, key) =>
-        typeof key === 'string' && this.inventory.hosts.has(key)
+      get: (_t, key) => {
+        this.hostvarsReads++;
+        return typeof key === 'string' && this.inventory.hosts.has(key) ? this.hostLevel(key) : undefined;
+      },
+      has: (_t, key) => {
+        this.hostvarsReads++;
+        return typeof key === 'string' && this.inventory.hosts.has(key);
+      },
+      ownKeys: () => {
+        this.hostvarsReads++;
+        return [...this.inventory.hosts.keys()];
+      },
+      getOwnPropertyDescriptor: (_t, key) => {
+        this.hostvarsReads++;
+        return typeof key === 'string' && this.inventory.hosts.has(key)
           ? { enumerable: true, configurable: true, value: this.hostLevel(key) }
-          : undefined,
+          : undefined;
+      },
     });
   }
 
@@ -104,12 +119,20 @@ export class VariableManager {
 
   /**
    * The variables of hostLevel(host) whose names pass `keep`, without copying the others
-   * (connection settings are read for every task on every host).
+   * (connection settings are read for every task on every host). `keep` must depend on the
+   * name only: which names of the inventory-and-facts layer pass it is remembered for as long
+   * as that layer lives (it holds ~250 names; the other layers are a few).
    */
   hostLevelSubset(host: string, keep: (name: string) => boolean): Record<string, unknown> {
     const state = this.hosts.get(host);
     const out: Record<string, unknown> = {};
-    for (const layer of [this.hostBase(host), state?.runtimeVars, this.extraVars, this.overrides[host], this.hostMagic(host)]) {
+    const base = this.hostBase(host);
+    let byKeep = this.baseSubsetKeys.get(base);
+    if (!byKeep) this.baseSubsetKeys.set(base, (byKeep = new Map()));
+    let names = byKeep.get(keep);
+    if (!names) byKeep.set(keep, (names = Object.keys(base).filter(keep)));
+    for (const k of names) out[k] = base[k];
+    for (const layer of [state?.runtimeVars, this.extraVars, this.overrides[host], this.hostMagic(host)]) {
       if (layer) for (const k of Object.keys(layer)) if (keep(k)) out[k] = layer[k];
     }
     return out;

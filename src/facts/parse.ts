@@ -38,13 +38,16 @@ export function factsFromRaw(raw: RawGather, collectors: ReadonlySet<string>): P
   const warnings: string[] = [];
   const env = remoteEnv(raw);
   // Collectors see what earlier ones found (Ansible's collected_facts), even unselected ones.
-  const collected: Facts = { ...platformFacts(raw), ...distributionFacts(raw) };
+  // Computed once: the two collectors below reuse them (they are pure functions of the output).
+  const platform = platformFacts(raw);
+  const distribution = distributionFacts(raw);
+  const collected: Facts = { ...platform, ...distribution };
   for (const name of ORDER) {
     if (!collectors.has(name)) continue;
     let f: Facts = {};
     switch (name) {
-      case 'platform': f = platformFacts(raw); break;
-      case 'distribution': f = distributionFacts(raw); break;
+      case 'platform': f = platform; break;
+      case 'distribution': f = distribution; break;
       case 'lsb': f = lsbFacts(raw); break;
       case 'selinux': f = selinuxFacts(raw); break;
       case 'apparmor': f = apparmorFacts(raw); break;

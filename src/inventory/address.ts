@@ -32,14 +32,42 @@ const IPV6_ALTERNATIVES = [
   `(?:0:){5}ffff:${i4}`,
 ];
 
-const PATTERNS = {
-  bracketedHostport: /^\[(.+)\]:([0-9]+)$/su,
-  hostport: /^((?:[^:[\]]|\[[^\]]*\])*):([0-9]+)$/su,
-  ipv4: new RegExp(`^(?:${IPV4_COMPONENT}\\.){3}${IPV4_COMPONENT}$`, 'iu'),
-  // Python matches `^a|b|...|z$` at the start, and its $ binds to the last alternative only.
-  ipv6: new RegExp(`^(?:${IPV6_ALTERNATIVES.slice(0, -1).join('|')}|${IPV6_ALTERNATIVES.at(-1)}$)`, 'iu'),
-  hostname: new RegExp(`^${LABEL}(?:\\.${LABEL})*$`, 'iu'),
-};
+/**
+ * Built on first use: compiling the Unicode classes of `hostname` and the IPv6 alternatives
+ * costs ~6 ms, which an inventory of ordinary ASCII names never needs (see the fast paths).
+ */
+let patterns: {
+  bracketedHostport: RegExp;
+  hostport: RegExp;
+  ipv4: RegExp;
+  ipv6: RegExp;
+  hostname: RegExp;
+} | undefined;
+
+function slowPatterns(): NonNullable<typeof patterns> {
+  return patterns ??= {
+    bracketedHostport: /^\[(.+)\]:([0-9]+)$/su,
+    hostport: /^((?:[^:[\]]|\[[^\]]*\])*):([0-9]+)$/su,
+    ipv4: new RegExp(`^(?:${IPV4_COMPONENT}\\.){3}${IPV4_COMPONENT}$`, 'iu'),
+    // Python matches `^a|b|...|z$` at the start, and its $ binds to the last alternative only.
+    ipv6: new RegExp(`^(?:${IPV6_ALTERNATIVES.slice(0, -1).join('|')}|${IPV6_ALTERNATIVES.at(-1)}$)`, 'iu'),
+    hostname: new RegExp(`^${LABEL}(?:\\.${LABEL})*$`, 'iu'),
+  };
+}
+
+/**
+ * The fast paths' domain: ASCII without `[` or `]` (no ranges, no bracketed IPv6). There,
+ * without a `:`, a string can be neither an IPv6 address (every alternative has a `:`) nor an
+ * IPv4 address that is not also a host name (digits are word characters), so `hostname`
+ * restricted to ASCII decides alone.
+ */
+const FAST_DOMAIN = /^[\x00-\x5a\x5c\x5e-\x7f]*$/;
+/** `hostname` on ASCII: labels of word characters and `-`, not starting with `-`, not ending in `_` or `-`. */
+const ASCII_HOSTNAME = /^(?:[A-Za-z0-9_][A-Za-z0-9_-]*)?[A-Za-z0-9](?:\.(?:[A-Za-z0-9_][A-Za-z0-9_-]*)?[A-Za-z0-9])*$/;
+/** `host:port` in the fast domain (what `hostport` matches there). */
+const ASCII_HOSTPORT = /^([^:]*):([0-9]+)$/;
+/** `ipv4` without ranges: four numbers of at most 3 digits, each up to 255. */
+const ASCII_IPV4 = /^(?:(?:[01]?[0-9]{1,2}|2[0-4][0-9]|25[0-5])\.){3}(?:[01]?[0-9]{1,2}|2[0-4][0-9]|25[0-5])$/;
 
 /** The string is not a host name, an IPv4 or an IPv6 address (with an optional port). */
 export class AddressError extends Error {}
@@ -54,6 +82,20 @@ export interface ParsedAddress {
  * With `allowRanges` false, a host with `[x:y]` ranges is refused. Throws AddressError.
  */
 export function parseAddress(address: string, allowRanges = false): ParsedAddress {
+  if (FAST_DOMAIN.test(address)) {
+    const m = address.includes(':') ? ASCII_HOSTPORT.exec(address) : undefined;
+    if (m !== null) {
+      const host = m ? m[1]! : address;
+      if (!ASCII_HOSTNAME.test(host)) throw new AddressError(`Not a valid network hostname: ${host}`);
+      return m ? { host, port: Number(m[2]) } : { host };
+    }
+  }
+  return parseAddressSlow(address, allowRanges);
+}
+
+/** parseAddress for any string (Unicode names, ranges, IPv6); exported for tests. */
+export function parseAddressSlow(address: string, allowRanges = false): ParsedAddress {
+  const PATTERNS = slowPatterns();
   let rest = address;
   let port: number | undefined;
   for (const re of [PATTERNS.bracketedHostport, PATTERNS.hostport]) {
@@ -71,5 +113,12 @@ export function parseAddress(address: string, allowRanges = false): ParsedAddres
 
 /** Whether `name` is a literal IPv4 or IPv6 address (for inventory_hostname_short). */
 export function isIpAddress(name: string): boolean {
+  if (FAST_DOMAIN.test(name) && !name.includes(':')) return ASCII_IPV4.test(name);
+  return isIpAddressSlow(name);
+}
+
+/** isIpAddress for any string; exported for tests. */
+export function isIpAddressSlow(name: string): boolean {
+  const PATTERNS = slowPatterns();
   return PATTERNS.ipv4.test(name) || PATTERNS.ipv6.test(name);
 }

@@ -13,6 +13,7 @@ import { OMIT } from './omit.js';
 import { TemplateFault, typeFault } from './runtime-error.js';
 import type { LookupFunction, LookupVars, Scope } from './context.js';
 import { flattenList } from './filters/collections.js';
+import { assertMayAct } from './pure.js';
 
 function range(args: unknown[]): number[] {
   const nums = args.map((a) => {
@@ -68,7 +69,9 @@ function runLookup(scope: Scope, args: unknown[], kw: Record<string, unknown>, w
   const name = String(nameRaw).replace(/^ansible\.(builtin|legacy)\./, '');
   for (const t of terms) if (t instanceof Undefined) throw undefinedFault(t);
   const opts = scope.session.opts;
-  const fn = opts.lookups?.[name] ?? (name === 'file' ? fileLookup(opts.baseDir) : BUILTIN_LOOKUPS[name]);
+  const own = opts.lookups?.[name];
+  if (own) assertMayAct(`lookup('${name}')`);
+  const fn = own ?? (name === 'file' ? fileLookup(opts.baseDir) : BUILTIN_LOOKUPS[name]);
   if (!fn) throw new TemplateFault(`lookup plugin (${name}) not found`, 'filter');
   const { wantlist, errors, ...rest } = kw;
   const vars: LookupVars = {

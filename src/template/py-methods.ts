@@ -9,6 +9,7 @@ import { isDict, keyString, pyEquals, pyIter, pyStr, pyTypeName, tuple, type Dic
 import { MappingView } from './mapping-view.js';
 import { TemplateFault, typeFault } from './runtime-error.js';
 import { Undefined } from './undefined.js';
+import { assertMayChange } from './pure.js';
 
 type Method<T> = (self: T, args: unknown[], kw: Record<string, unknown>) => unknown;
 
@@ -221,19 +222,23 @@ const LIST_METHODS: Record<string, Method<unknown[]>> = {
   index: (l, a) => listIndex(l, a[0]),
   count: (l, a) => l.filter((x) => pyEquals(x, a[0])).length,
   append: (l, a) => {
+    assertMayChange('list.append');
     l.push(a[0]);
     return null;
   },
   extend: (l, a) => {
+    assertMayChange('list.extend');
     l.push(...pyIter(a[0]));
     return null;
   },
   insert: (l, a) => {
+    assertMayChange('list.insert');
     const i = Number(a[0]);
     l.splice(i < 0 ? Math.max(0, l.length + i) : i, 0, a[1]);
     return null;
   },
   pop: (l, a) => {
+    assertMayChange('list.pop');
     if (!l.length) throw typeFault('pop from empty list');
     const i = a[0] === undefined ? l.length - 1 : Number(a[0]);
     const idx = i < 0 ? l.length + i : i;
@@ -241,10 +246,12 @@ const LIST_METHODS: Record<string, Method<unknown[]>> = {
     return l.splice(idx, 1)[0];
   },
   remove: (l, a) => {
+    assertMayChange('list.remove');
     l.splice(listIndex(l, a[0]), 1);
     return null;
   },
   reverse: (l) => {
+    assertMayChange('list.reverse');
     l.reverse();
     return null;
   },
@@ -261,6 +268,7 @@ const DICT_METHODS: Record<string, Method<Dict>> = {
   },
   copy: (d) => ({ ...d }),
   update: (d, a, k) => {
+    assertMayChange('dict.update');
     if (a[0] !== undefined) {
       const src = a[0];
       if (isDict(src)) Object.assign(d, src);
@@ -270,6 +278,7 @@ const DICT_METHODS: Record<string, Method<Dict>> = {
     return null;
   },
   pop: (d, a) => {
+    assertMayChange('dict.pop');
     const k = keyString(a[0]);
     if (Object.prototype.hasOwnProperty.call(d, k)) {
       const v = d[k];
@@ -280,6 +289,7 @@ const DICT_METHODS: Record<string, Method<Dict>> = {
     throw typeFault(`KeyError: ${pyStr(a[0])}`);
   },
   setdefault: (d, a) => {
+    assertMayChange('dict.setdefault');
     const k = keyString(a[0]);
     if (!Object.prototype.hasOwnProperty.call(d, k)) d[k] = a.length > 1 ? a[1] : null;
     return d[k];

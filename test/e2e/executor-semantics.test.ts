@@ -639,3 +639,32 @@ test('rescue sees ansible_failed_task and ansible_failed_result', async () => {
   assert.equal(r.resultsOf('report')[0]!.data.msg, 'breaks rc=3 oops');
   assert.equal(r.resultsOf('after rescue')[0]!.data.msg, 'gone');
 });
+
+test('throttle: at most N hosts run the task at once (on a task, from a block, templated); others run at --forks', async () => {
+  const work = (name: string) => `
+        - name: ${name}
+          shell: "touch {{ d }}/{{ inventory_hostname }}; sleep 0.3; ls {{ d }} | wc -l >> {{ d }}/../${name}.counts; rm {{ d }}/{{ inventory_hostname }}"`;
+  const dir = project({
+    'hosts.ini': localInventory(['h1', 'h2', 'h3', 'h4']),
+    'site.yml': `
+- hosts: all
+  gather_facts: false
+  vars: { d: "{{ playbook_dir }}/running", two: 2 }
+  tasks:
+    - { name: mk, file: { path: "{{ d }}", state: directory }, run_once: true }
+${work('free').replace(/^ {4}/gm, '')}
+    - block:
+${work('block')}
+      throttle: 1
+${work('task').replace(/^ {4}/gm, '')}
+      throttle: "{{ two }}"
+`,
+  });
+  const r = await runIn(dir);
+  assert.equal(r.result.exitCode, 0);
+  const most = (name: string): number => Math.max(...readFileSync(join(dir, `${name}.counts`), 'utf8').trim().split('\n').map(Number));
+  assert.equal(most('block'), 1, 'throttle: 1 on the block');
+  assert.ok(most('task') <= 2, 'throttle: "{{ two }}" on the task');
+  assert.ok(most('free') > 2, 'without throttle the four hosts overlap');
+  for (const t of ['free', 'block', 'task']) assert.equal(r.resultsOf(t).length, 4, t);
+});

@@ -98,3 +98,29 @@ test('connection variables: templates rendered in the host\'s variables, set_fac
   hosts.get('h2')!.runtimeVars.unrelated = '{{ undefined_thing }}';
   assert.deepEqual(connectionVars(rt, 'h2', { remoteUser: 'admin' }), { ansible_user: 'deploy' });
 });
+
+test('hostLevelSubset: the names of hostLevel that pass the filter, as the layers change', () => {
+  const { vars, hosts } = setup({ h1: { ansible_user: 'from-override' } });
+  const h1 = hosts.get('h1')!;
+  const keep = (k: string): boolean => k.startsWith('ansible_') && k !== 'ansible_facts';
+  const expected = (): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(vars.hostLevel('h1')).filter(([k]) => keep(k)));
+  const check = (): void => assert.deepEqual(vars.hostLevelSubset('h1', keep), expected());
+  check();
+  // Facts gathered, then replaced by a module's: the remembered names follow the new layer.
+  h1.facts = { distribution: 'CentOS', port: 1 };
+  h1.factsGathered = true;
+  check();
+  assert.equal(vars.hostLevelSubset('h1', keep).ansible_distribution, 'CentOS');
+  h1.facts = { hostname: 'node1' };
+  check();
+  assert.equal(vars.hostLevelSubset('h1', keep).ansible_distribution, undefined);
+  assert.equal(vars.hostLevelSubset('h1', keep).ansible_hostname, 'node1');
+  // set_fact and overrides win over facts and inventory.
+  h1.runtimeVars.ansible_port = 2200;
+  check();
+  assert.equal(vars.hostLevelSubset('h1', keep).ansible_port, 2200);
+  assert.equal(vars.hostLevelSubset('h1', keep).ansible_user, 'from-override');
+  // Another filter on the same layer gets its own answer.
+  assert.deepEqual(vars.hostLevelSubset('h1', (k) => k === 'level'), { level: 'host' });
+});

@@ -1,0 +1,259 @@
+/**
+ * Read-ahead (src/executor/lookahead.ts): the gathers of the next tasks are sent while a task
+ * runs. It must change when reads happen, never what a run does or reports: runs here are
+ * made with read-ahead on and off, on two copies of the same project, and compared.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { run } from '../../src/index.js';
+import { RunEventBus } from '../../src/events/bus.js';
+import { createConnection } from '../../src/connection/index.js';
+import type { Connection, ConnectionOptions } from '../../src/connection/types.js';
+import type { RunOptions, RunResult } from '../../src/executor/types.js';
+import { projectsForThisFile, localInventory } from '../helpers/playbook-fixture.js';
+
+const project = projectsForThisFile();
+
+interface Logged {
+  result: RunResult;
+  /** Task starts and commands sent to hosts, in the order they happened. */
+  log: string[];
+}
+
+/** Run `dir`'s site.yml with read-ahead at `window` (0: off). */
+async function runLogged(dir: string, window: number, opts: Partial<RunOptions> = {}, delay?: (host: string, cmd: string) => number): Promise<Logged> {
+  const log: string[] = [];
+  const local = (o: ConnectionOptions): Connection => {
+    const c = createConnection('local', o);
+    return {
+      kind: c.kind, host: c.host,
+      connect: () => c.connect(), close: () => c.close(), get: (p, g) => c.get(p, g),
+      exec: async (cmd, e) => {
+        log.push(`exec ${o.host} ${cmd}`);
+        const r = await c.exec(cmd, e);
+        const ms = delay?.(o.host, cmd) ?? 0;
+        if (ms) await new Promise((res) => setTimeout(res, ms));
+        return r;
+      },
+    };
+  };
+  const events = new RunEventBus();
+  events.on('task:start', (p) => log.push(`start ${p.task.name}`));
+  const before = process.env.K8SPLAY_READ_AHEAD;
+  process.env.K8SPLAY_READ_AHEAD = String(window);
+  try {
+    const result = await run({
+      playbook: join(dir, 'site.yml'), inventory: [join(dir, 'hosts.ini')], cwd: dir, events, connections: { local }, ...opts,
+    });
+    return { result, log };
+  } finally {
+    if (before === undefined) delete process.env.K8SPLAY_READ_AHEAD;
+    else process.env.K8SPLAY_READ_AHEAD = before;
+  }
+}
+
+/** What a run reports: each task's per-host status, changed flag and message, items too. */
+function shown(r: RunResult): string {
+  return JSON.stringify(r.tasks.map((t) => [t.task.name, t.results.map((x) => [x.host, x.status, x.changed, x.msg, x.warnings, x.items?.map((i) => [i.status, i.changed, i.msg])])]));
+}
+
+/** The same project in a new directory. */
+function projectOf(files: (dir: string) => Record<string, string>): string {
+  const dir = project({});
+  for (const [name, text] of Object.entries(files(dir))) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+const PREPARE = (dir: string): Record<string, string> => ({
+  'hosts.ini': localInventory(['h1', 'h2']),
+  'site.yml': `
+- hosts: all
+  gather_facts: false
+  vars:
+    d: "${dir}/{{ inventory_hostname }}"
+  tasks:
+    - name: dir
+      file: { path: "{{ d }}", state: directory }
+    - name: first line
+      lineinfile: { path: "{{ d }}/f", line: "alpha=1", create: true }
+    - name: after it
+      lineinfile: { path: "{{ d }}/f", line: "beta=2", insertafter: "^alpha=" }
+    - name: lines
+      lineinfile: { path: "{{ d }}/g", line: "{{ item }}", create: true }
+      loop: [one, two, three]
+    - name: copy
+      copy: { dest: "{{ d }}/c", content: "hello\\n" }
+    - name: mode
+      file: { path: "{{ d }}/c", mode: "0600" }
+`,
+});
+
+test('read-ahead: a first run, a re-run and check mode report and do the same as without it', async () => {
+  const on = projectOf(PREPARE);
+  const off = projectOf(PREPARE);
+  for (const step of ['first', 'again', 'check'] as const) {
+    const opts = step === 'check' ? { check: true } : {};
+    const a = (await runLogged(on, 6, opts)).result;
+    const b = (await runLogged(off, 0, opts)).result;
+    assert.equal(shown(a).replaceAll(on, 'DIR'), shown(b).replaceAll(off, 'DIR'), step);
+    assert.deepEqual(a.stats, b.stats, step);
+    for (const h of ['h1', 'h2']) {
+      for (const f of ['f', 'g', 'c']) {
+        assert.equal(readFileSync(join(on, h, f), 'utf8'), readFileSync(join(off, h, f), 'utf8'), `${step} ${h}/${f}`);
+      }
+    }
+    // The second line's task saw the file the first one made (a stale read fails: no file).
+    assert.equal(readFileSync(join(on, 'h1', 'f'), 'utf8'), 'alpha=1\nbeta=2\n');
+    assert.equal(readFileSync(join(on, 'h2', 'g'), 'utf8'), 'one\ntwo\nthree\n');
+    assert.equal(a.stats.h1!.changed, step === 'first' ? 6 : 0, step);
+  }
+});
+
+test('read-ahead: on an unchanged run, later tasks are read while earlier ones run, each read once', async () => {
+  const dir = projectOf(PREPARE);
+  await runLogged(dir, 0);
+  const withRa = await runLogged(dir, 6);
+  const without = await runLogged(dir, 0);
+  for (const r of [withRa, without]) assert.equal(r.result.stats.h1!.changed, 0);
+  // The copy task's read (of .../h1/c) is sent before the task two before it starts.
+  const readEarly = (log: string[]): boolean => {
+    const read = log.findIndex((l) => l.startsWith('exec h1 ') && l.includes(`${dir}/h1/c`));
+    return read !== -1 && read < log.indexOf('start lines');
+  };
+  assert.equal(readEarly(withRa.log), true, withRa.log.join('\n'));
+  assert.equal(readEarly(without.log), false);
+  // No more commands than without read-ahead: every read was used.
+  const commands = (log: string[]): number => log.filter((l) => l.startsWith('exec')).length;
+  assert.equal(commands(withRa.log), commands(without.log));
+});
+
+test('read-ahead: a template that changes a value is rendered once, at its turn', async () => {
+  const dir = projectOf((d) => ({
+    'hosts.ini': localInventory(['h1']),
+    'site.yml': `
+- hosts: all
+  gather_facts: false
+  vars:
+    seen: []
+  tasks:
+    - name: before
+      file: { path: "${d}/x", state: directory }
+    - name: counts
+      lineinfile: { path: "${d}/x/f", line: "{{ seen.append(1) or seen | length }}", create: true }
+    - name: after
+      lineinfile: { path: "${d}/x/f", line: "n={{ seen | length }}" }
+`,
+  }));
+  const { result } = await runLogged(dir, 6);
+  assert.equal(result.exitCode, 0);
+  assert.equal(readFileSync(join(dir, 'x', 'f'), 'utf8'), '1\nn=1\n');
+});
+
+test('read-ahead: a value changed in place by a template is seen by the tasks read before it', async () => {
+  const make = (d: string): Record<string, string> => ({
+    'hosts.ini': localInventory(['h1']),
+    'site.yml': `
+- hosts: all
+  gather_facts: false
+  vars:
+    seen: []
+  tasks:
+    - name: dir
+      file: { path: "${d}/z", state: directory }
+    - name: grow
+      debug: { msg: "{{ seen.append(1) }}" }
+    - name: count
+      lineinfile: { path: "${d}/z/f", line: "n={{ seen | length }}", create: true }
+`,
+  });
+  const on = projectOf(make);
+  const off = projectOf(make);
+  for (const step of [1, 2]) {
+    await runLogged(on, 6);
+    await runLogged(off, 0);
+    assert.equal(readFileSync(join(on, 'z', 'f'), 'utf8'), readFileSync(join(off, 'z', 'f'), 'utf8'), `run ${step}`);
+  }
+  assert.equal(readFileSync(join(on, 'z', 'f'), 'utf8'), 'n=1\n');
+});
+
+test('read-ahead: a host read ahead before another host\'s facts are in sees them at its turn', async () => {
+  // h1's first task is read ahead as soon as h1's facts are in; h2's come 300 ms later.
+  const make = (d: string): Record<string, string> => ({
+    'hosts.ini': localInventory(['h1', 'h2']),
+    'site.yml': `
+- hosts: all
+  gather_facts: true
+  tasks:
+    - name: peer
+      lineinfile: { path: "${d}/{{ inventory_hostname }}-peer", line: "peer={{ hostvars['h2'].ansible_facts.get('system', 'none') }}", create: true }
+`,
+  });
+  const dir = projectOf(make);
+  const slowFacts = (host: string, cmd: string): number => (host === 'h2' && cmd.startsWith('set -- ') ? 300 : 0);
+  const { result } = await runLogged(dir, 6, {}, slowFacts);
+  assert.equal(result.exitCode, 0);
+  assert.equal(readFileSync(join(dir, 'h1-peer'), 'utf8'), 'peer=Linux\n');
+});
+
+test('read-ahead: a registered result and set_fact are seen by the tasks after them', async () => {
+  const make = (d: string): Record<string, string> => ({
+    'hosts.ini': localInventory(['h1']),
+    'site.yml': `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: dir
+      file: { path: "${d}/y", state: directory }
+    - name: read
+      command: cat ${d}/y/v
+      register: v
+      failed_when: false
+      changed_when: false
+    - name: write from the registered result
+      lineinfile: { path: "${d}/y/out", line: "v={{ v.stdout | default('none') }}", create: true }
+    - name: count
+      set_fact: { n: "{{ (n | default(0) | int) + 1 }}" }
+    - name: write from set_fact
+      lineinfile: { path: "${d}/y/out", line: "n={{ n }}" }
+    - name: change v
+      copy: { dest: "${d}/y/v", content: "second" }
+`,
+  });
+  const on = projectOf(make);
+  const off = projectOf(make);
+  for (const step of [1, 2]) {
+    const a = (await runLogged(on, 6)).result;
+    const b = (await runLogged(off, 0)).result;
+    assert.equal(shown(a).replaceAll(on, 'DIR'), shown(b).replaceAll(off, 'DIR'), `run ${step}`);
+    assert.equal(readFileSync(join(on, 'y', 'out'), 'utf8'), readFileSync(join(off, 'y', 'out'), 'utf8'));
+  }
+  assert.equal(readFileSync(join(on, 'y', 'out'), 'utf8'), 'v=\nn=1\nv=second\n');
+});
+
+test('read-ahead: a throttled task is read at its turn only (throttle bounds the hosts working at once)', async () => {
+  const make = (d: string): Record<string, string> => ({
+    'hosts.ini': localInventory(['h1', 'h2']),
+    'site.yml': `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: dir
+      file: { path: "${d}/{{ inventory_hostname }}", state: directory }
+    - name: throttled
+      lineinfile: { path: "${d}/{{ inventory_hostname }}/t", line: "x=1", create: true }
+      throttle: 1
+    - name: free
+      lineinfile: { path: "${d}/{{ inventory_hostname }}/u", line: "y=1", create: true }
+`,
+  });
+  const dir = projectOf(make);
+  await runLogged(dir, 0);
+  const { result, log } = await runLogged(dir, 6);
+  assert.equal(result.stats.h1!.changed, 0);
+  const firstRead = (file: string): number => log.findIndex((l) => l.startsWith('exec ') && l.includes(`${dir}/h1/${file}`));
+  assert.ok(firstRead('t') > log.indexOf('start throttled'), log.join('\n'));
+  // Reads stop at the throttled task: the task after it is not read before its own turn either.
+  assert.ok(firstRead('u') > log.indexOf('start throttled'), log.join('\n'));
+});
