@@ -120,6 +120,30 @@ const nativeAddons = {
   },
 };
 
+/**
+ * ssh2 compiles and instantiates a WebAssembly poly1305 as soon as it is loaded, for its
+ * JavaScript chacha20-poly1305, which it uses only without its native binding: with the
+ * binding installed (npm ci builds it) that costs ~6 MB of resident memory in every process
+ * that loads ssh2 (the keeper holds all connections) for nothing. Here the module skips it
+ * when the binding loaded. The replaced text is checked: an ssh2 whose code differs is
+ * bundled as it is, and the build says so.
+ */
+const SSH2_POLY1305_LOAD = "POLY1305_WASM_MODULE = await require('./crypto/poly1305.js')();";
+const lazyPoly1305 = {
+  name: 'lazy-poly1305',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]ssh2[\\/]lib[\\/]protocol[\\/]crypto\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(SSH2_POLY1305_LOAD) || !text.includes('let ChaChaPolyCipher;')) {
+        report.push(`ssh2's crypto.js not as expected: its WebAssembly poly1305 loads eagerly`);
+        return undefined;
+      }
+      const contents = text.replace(SSH2_POLY1305_LOAD, `if (ChaChaPolyCipher && ChaChaPolyDecipher) return resolve(); ${SSH2_POLY1305_LOAD}`);
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
 // No source maps: the bundle is readable (each module under a `// dist/...` comment), and node
 // applies no map to a vm.Script anyway.
 const common = { bundle: true, platform: 'node', target: 'node20', metafile: true, logLevel: 'warning' };
@@ -135,7 +159,7 @@ const cli = await build({
   external: EXTERNAL_PACKAGES,
   // Run inside bin.js's wrapper function: "use strict" applies to all of it, as it did to the ES modules.
   banner: { js: ['"use strict";', 'const k8splayBundleUrl = require("node:url").pathToFileURL(__filename).href;', resolveBanner('k8splayShared["import.meta.resolve"]'), importBanner].join('\n') },
-  plugins: [ownImportMeta(CLI_DIR, 'k8splayBundleUrl', 'cjs'), sharedModules(CLI_DIR, 'cjs'), nativeAddons],
+  plugins: [ownImportMeta(CLI_DIR, 'k8splayBundleUrl', 'cjs'), sharedModules(CLI_DIR, 'cjs'), nativeAddons, lazyPoly1305],
 });
 // ASCII only, so bin.js reads it as latin1 (1 ms; a 3 MB UTF-8 decode into a two-byte string
 // takes 11 ms and twice the memory). esbuild escapes strings but leaves regexp literals as
@@ -185,7 +209,7 @@ if (existsSync(DAEMON) && !readFileSync(DAEMON, 'utf8').startsWith(DAEMON_BANNER
         'const k8splayFilename = k8splayPath(import.meta.url);', 'const k8splayDirname = k8splayPath(new URL(".", import.meta.url).href);',
       ].join('\n'),
     },
-    plugins: [ownImportMeta(outDir, 'import.meta.url', 'esm'), sharedModules(outDir, 'esm'), nativeAddons],
+    plugins: [ownImportMeta(outDir, 'import.meta.url', 'esm'), sharedModules(outDir, 'esm'), nativeAddons, lazyPoly1305],
   });
   rmSync(`${DAEMON}.map`, { force: true }); // tsc's map, of the unbundled file
   report.push(`${relative(DIST, DAEMON)} (${Object.keys(d.metafile.inputs).length} files)`);

@@ -152,6 +152,9 @@ describe('connection keeper on sandbox hosts', { skip: skip ?? false }, () => {
     await c.connect();
     const [pid] = keeperPids(dir);
     assert.ok(pid, 'a keeper runs');
+    // Started with one malloc arena (spawn.ts), unless the user's environment says otherwise.
+    const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    assert.ok(environ.includes(`MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? '1'}`), environ.filter((e) => e.startsWith('MALLOC')).join(' '));
     await sleep(2500);
     assert.deepEqual(keeperPids(dir), [pid], 'not while the connection is in use');
     await c.close();
@@ -229,5 +232,25 @@ describe('connection keeper on sandbox hosts', { skip: skip ?? false }, () => {
     await c.close();
     assert.deepEqual(keeperPids(dir), []);
     assert.deepEqual(readdirSync(dir), []);
+  });
+
+  // The built command runs the bundled keeper, whose ssh2 skips its WebAssembly poly1305 when
+  // the native binding loaded (build/bundle.mjs): connections and reuse work as from source.
+  const BUILT = join(ROOT, 'dist/src/cli/bin.js');
+  test('the built command and its bundled keeper: a run, then a run on the same connections', { skip: existsSync(BUILT) ? false : 'no build' }, () => {
+    const dir = controlDir();
+    const pb = join(home, 'hostname-built.yml');
+    writeFileSync(pb, '- hosts: all\n  gather_facts: true\n  tasks:\n    - command: hostname\n      changed_when: false\n');
+    const run = (): string => execFileSync(process.execPath, [BUILT, pb, '-i', sb.inventory], {
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env, K8SPLAY_CONTROL_PATH_DIR: dir, NO_COLOR: '1' },
+    });
+    assert.match(run(), /k1\s+: ok=2 /);
+    const [pid] = keeperPids(dir);
+    assert.ok(pid, 'a keeper runs');
+    assert.ok(readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dist/src/connection/keeper/daemon-main.js'), 'the bundled keeper');
+    assert.match(run(), /k3\s+: ok=2 /);
+    assert.deepEqual(keeperPids(dir), [pid], 'the same keeper');
+    const bundle = readFileSync(join(ROOT, 'dist/src/connection/keeper/daemon-main.js'), 'utf8');
+    assert.ok(/if \(ChaChaPolyCipher && ChaChaPolyDecipher\)\s*return resolve\w*\(\);/.test(bundle), 'ssh2 patched in the bundle');
   });
 });

@@ -78,6 +78,9 @@ export function startKeeper(dir: string): StartedKeeper {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Our own flags (an inspector port, a loader) are not the keeper's.
   delete env['NODE_OPTIONS'];
+  // One malloc arena: the keeper's threads (libuv's pool, V8's workers) allocate little, and
+  // each arena they would open stays resident (-3 MB at 50 connections). A user's setting wins.
+  env['MALLOC_ARENA_MAX'] ??= '1';
   const leak = inheritableFds();
   if (leak.length) env['K8SPLAY_KEEPER_CLOSE_FDS'] = leak.join(',');
   let code: number | null | undefined;
