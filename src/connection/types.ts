@@ -87,6 +87,11 @@ export interface Connection {
   get(path: string, opts?: { become?: BecomeSpec | false }): Promise<Buffer | null>;
   /** Close everything. Idempotent. */
   close(): Promise<void>;
+  /**
+   * What the user should know about how the connection was made (no keeper: connected
+   * directly; a host key that could not be recorded); the engine shows each once, as a warning.
+   */
+  readonly warnings?: string[];
 }
 
 /** Builds a connection for a host from its variables. */

@@ -21,6 +21,8 @@ export interface PoolDefaults {
   /** Where the connection keeper listens; see ConnectionOptions. */
   controlPathDir?: string;
   factories?: Record<string, ConnectionFactory>;
+  /** Told what a connection reported while opening (Connection.warnings), once per connection. */
+  warn?: (host: string, message: string) => void;
 }
 
 const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
@@ -79,6 +81,7 @@ export class ConnectionPool {
     }
     this.made.push(conn);
     await conn.connect();
+    for (const w of conn.warnings?.splice(0) ?? []) this.defaults.warn?.(host, w);
     return conn;
   }
 

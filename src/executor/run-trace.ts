@@ -27,6 +27,7 @@ export function traced(conn: Connection): Connection {
   return {
     get kind() { return conn.kind; },
     get host() { return conn.host; },
+    get warnings() { return conn.warnings; },
     connect: async () => {
       const t0 = performance.now();
       try { await conn.connect(); } finally { line(t0, `${conn.host} connect`); }

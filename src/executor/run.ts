@@ -52,6 +52,7 @@ export async function run(opts: RunOptions): Promise<RunResult> {
     connection: opts.connection, user: opts.user, privateKeyFile: opts.privateKeyFile,
     password: opts.connectionPassword, timeout: opts.timeout, factories: opts.connections,
     hostKeyChecking: opts.hostKeyChecking,
+    warn: (host, message) => events.emit('warning', { host, message }),
   });
   const rt: Runtime = {
     opts, check: !!opts.check, diff: !!opts.diff, verbosity: opts.verbosity ?? 0,

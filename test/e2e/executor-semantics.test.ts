@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConnectionError } from '../../src/errors.js';
+import { createConnection } from '../../src/connection/index.js';
 import type { Connection, ConnectionOptions } from '../../src/connection/types.js';
 import { projectsForThisFile, runIn, localInventory } from '../helpers/playbook-fixture.js';
 
@@ -667,4 +668,30 @@ ${work('task').replace(/^ {4}/gm, '')}
   assert.ok(most('task') <= 2, 'throttle: "{{ two }}" on the task');
   assert.ok(most('free') > 2, 'without throttle the four hosts overlap');
   for (const t of ['free', 'block', 'task']) assert.equal(r.resultsOf(t).length, 4, t);
+});
+
+test('what a connection reports while opening (no keeper: connected directly) is a warning, once per host', async () => {
+  const dir = project({
+    'hosts.ini': 'a ansible_connection=noted\nb ansible_connection=noted\n',
+    'site.yml': `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - { name: one, command: "true" }
+    - { name: two, command: "true" }
+`,
+  });
+  const noted = (o: ConnectionOptions): Connection => {
+    const local = createConnection('local', o);
+    return {
+      kind: 'noted', host: o.host, warnings: [`connecting directly: the keeper of ${o.host} is away`],
+      connect: () => local.connect(), exec: (c, e) => local.exec(c, e), get: (p, g) => local.get(p, g), close: () => local.close(),
+    };
+  };
+  const r = await runIn(dir, { connections: { noted } });
+  assert.equal(r.result.exitCode, 0);
+  const warnings = r.events.filter((e) => e.name === 'warning').map((e) => e.payload as { host?: string; message: string });
+  assert.deepEqual(warnings.map((w) => `${w.host}: ${w.message}`).sort(), [
+    'a: connecting directly: the keeper of a is away', 'b: connecting directly: the keeper of b is away',
+  ]);
 });
