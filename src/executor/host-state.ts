@@ -5,6 +5,14 @@
  */
 import type { HostStats } from '../events/types.js';
 
+/** Counts hosts becoming failed or unreachable, or rescued: ansible_play_hosts changes with it. */
+let statusChanges = 0;
+
+/** How many times any host's failed or unreachable state changed so far. */
+export function hostStatusChanges(): number {
+  return statusChanges;
+}
+
 export class HostState {
   readonly name: string;
   /** Registered results and set_fact values (precedence above play and task vars). */
@@ -12,9 +20,8 @@ export class HostState {
   /** Gathered facts, unprefixed (ansible_facts.distribution). */
   facts: Record<string, unknown> = {};
   factsGathered = false;
-  /** Failed and not rescued: takes no further part in the play, nor in later plays. */
-  failed = false;
-  unreachable = false;
+  private isFailed = false;
+  private isUnreachable = false;
   /** meta: end_host, or end_play for this host. */
   ended = false;
   /** The last failure (for ansible_failed_task / ansible_failed_result in rescue). */
@@ -27,6 +34,25 @@ export class HostState {
 
   constructor(name: string) {
     this.name = name;
+  }
+
+  /** Failed and not rescued: takes no further part in the play, nor in later plays. */
+  get failed(): boolean {
+    return this.isFailed;
+  }
+
+  set failed(v: boolean) {
+    if (v !== this.isFailed) statusChanges++;
+    this.isFailed = v;
+  }
+
+  get unreachable(): boolean {
+    return this.isUnreachable;
+  }
+
+  set unreachable(v: boolean) {
+    if (v !== this.isUnreachable) statusChanges++;
+    this.isUnreachable = v;
   }
 
   /** Still runs tasks. */

@@ -11,7 +11,8 @@
  * - a read is used only if nothing can have changed since it was made: no module applied
  *   anything anywhere (any host: a delegated task or a shared file may touch another host), no
  *   template changed a value in place, the host's variables and facts are the same objects, and
- *   the task's arguments and settings (check mode, become, environment) are equal;
+ *   the task's arguments and settings (check mode, become, environment) are equal, and no host
+ *   failed, became unreachable or was rescued (ansible_play_hosts would differ);
  * - work is used only under the same conditions, for the same play batch and keywords, and,
  *   when its templates read `hostvars`, if no host's variables or facts changed either;
  * - anything else is read or worked out again at the task's turn, as without read-ahead;
@@ -32,7 +33,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { TaskNode } from '../playbook/model.js';
 import type { BecomeSpec } from '../connection/types.js';
 import type { LoadedModule } from '../module-api/types.js';
-import type { HostState } from './host-state.js';
+import { hostStatusChanges, type HostState } from './host-state.js';
 import type { GatheredState } from './invoke-module.js';
 import type { Settings } from './task-settings.js';
 import { templateChanges } from '../template/index.js';
@@ -99,6 +100,8 @@ export class Lookahead {
   private varsEpoch = 0;
   /** templateChanges() when last looked at. */
   private templateMark = templateChanges();
+  /** hostStatusChanges() when last looked at. */
+  private statusMark = hostStatusChanges();
   private applying = 0;
   /** Per task and host: the change count when it was last read ahead, and the reads. */
   private readonly entries = new Map<TaskNode, Map<string, { epoch: number; reads: Entry[] }>>();
@@ -136,11 +139,16 @@ export class Lookahead {
     return this.epoch;
   }
 
-  /** A template changed a value in place (l.append) since last looked: that is a change too. */
+  /**
+   * A template changed a value in place (l.append), or a host failed, became unreachable or
+   * was rescued (ansible_play_hosts changes with that), since last looked: a change too.
+   */
   private sync(): void {
     const t = templateChanges();
-    if (t !== this.templateMark) {
+    const h = hostStatusChanges();
+    if (t !== this.templateMark || h !== this.statusMark) {
       this.templateMark = t;
+      this.statusMark = h;
       this.epoch++;
     }
   }

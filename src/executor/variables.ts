@@ -6,7 +6,7 @@
  */
 import type { Inventory } from '../inventory/types.js';
 import { hostVars, groupNames, groupsMap } from '../inventory/index.js';
-import type { HostState } from './host-state.js';
+import { hostStatusChanges, type HostState } from './host-state.js';
 
 export interface MagicSettings {
   playbookDir: string;
@@ -40,6 +40,7 @@ export class VariableManager {
   /** Per base object (see hostBase) and `keep` function: the base's names that pass it. */
   private readonly baseSubsetKeys = new WeakMap<Record<string, unknown>, Map<(name: string) => boolean, string[]>>();
   private readonly groups: Record<string, string[]>;
+  private playListsCache?: { play: PlayScope; mark: number; hosts: string[]; batch: string[] };
   private readonly hostvarsProxy: Record<string, unknown>;
   /** How many times `hostvars` was read (the read-ahead tells work that depends on other hosts). */
   hostvarsReads = 0;
@@ -174,12 +175,30 @@ export class VariableManager {
     const scope: Record<string, unknown> = Object.assign({}, this.hostBase(host), play.playVars);
     for (const l of layers) if (l) Object.assign(scope, l);
     Object.assign(scope, state?.runtimeVars, params, this.extraVars, this.overrides[host], this.hostMagic(host));
-    scope.play_hosts = play.batch;
-    scope.ansible_play_hosts = play.batch;
-    scope.ansible_play_batch = play.batch;
+    const lists = this.playLists(play);
+    scope.play_hosts = lists.batch;
+    scope.ansible_play_hosts = lists.hosts;
+    scope.ansible_play_batch = lists.batch;
     scope.ansible_play_hosts_all = play.playHosts;
     scope.ansible_play_name = play.playName;
     return scope;
+  }
+
+  /**
+   * Ansible's ansible_play_hosts (the play's hosts) and ansible_play_batch (the batch's), both
+   * without the hosts that failed or were unreachable; worked out again only when a host's
+   * state changed.
+   */
+  private playLists(play: PlayScope): { hosts: string[]; batch: string[] } {
+    const mark = hostStatusChanges();
+    const c = this.playListsCache;
+    if (c && c.play === play && c.mark === mark) return c;
+    const stays = (h: string): boolean => {
+      const st = this.hosts.get(h);
+      return !st || (!st.failed && !st.unreachable);
+    };
+    this.playListsCache = { play, mark, hosts: play.playHosts.filter(stays), batch: play.batch.filter(stays) };
+    return this.playListsCache;
   }
 
   /** Scope for play-level templates (hosts pattern, vars_files names): extra vars only. */

@@ -695,3 +695,25 @@ test('what a connection reports while opening (no keeper: connected directly) is
     'a: connecting directly: the keeper of a is away', 'b: connecting directly: the keeper of b is away',
   ]);
 });
+
+test('ansible_play_hosts and ansible_play_batch leave out failed hosts, as Ansible (2.14) does', async () => {
+  const dir = project({
+    'hosts.ini': localInventory(['h1', 'h2', 'h3']),
+    'site.yml': `
+- hosts: all
+  gather_facts: false
+  serial: 2
+  tasks:
+    - fail: { msg: x }
+      when: inventory_hostname == 'h2'
+    - name: show
+      debug: { msg: "hosts={{ ansible_play_hosts }} batch={{ ansible_play_batch }} play_hosts={{ play_hosts }} all={{ ansible_play_hosts_all }}" }
+`,
+  });
+  const r = await runIn(dir);
+  // ansible-playbook 2.14 on the same playbook (local connection):
+  assert.deepEqual(r.resultsOf('show').map((x) => [x.host, x.msg]), [
+    ['h1', "hosts=['h1', 'h3'] batch=['h1'] play_hosts=['h1'] all=['h1', 'h2', 'h3']"],
+    ['h3', "hosts=['h1', 'h3'] batch=['h3'] play_hosts=['h3'] all=['h1', 'h2', 'h3']"],
+  ]);
+});

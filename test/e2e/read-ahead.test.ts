@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../src/index.js';
 import { RunEventBus } from '../../src/events/bus.js';
@@ -256,4 +256,36 @@ test('read-ahead: a throttled task is read at its turn only (throttle bounds the
   assert.ok(firstRead('t') > log.indexOf('start throttled'), log.join('\n'));
   // Reads stop at the throttled task: the task after it is not read before its own turn either.
   assert.ok(firstRead('u') > log.indexOf('start throttled'), log.join('\n'));
+});
+
+test('read-ahead: a host failing makes what was read ahead with ansible_play_hosts stale', async () => {
+  // On a re-run "peers" is read ahead on h1 while "check" runs; h2 fails in "check" (its file
+  // is a directory), later than h1 is done: the line written on h1 must not name h2.
+  const make = (d: string): Record<string, string> => ({
+    'hosts.ini': localInventory(['h1', 'h2']),
+    'site.yml': `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: check
+      lineinfile: { path: "${d}/{{ inventory_hostname }}-t", line: "x=1", create: true }
+    - name: peers
+      lineinfile: { path: "${d}/{{ inventory_hostname }}-peers", line: "peers={{ ansible_play_hosts | join(',') }}", create: true, regexp: "^peers=" }
+`,
+  });
+  const on = projectOf(make);
+  const off = projectOf(make);
+  for (const dir of [on, off]) mkdirSync(join(dir, 'h2-t'));
+  const slowH2 = (host: string, cmd: string): number => (host === 'h2' && cmd.includes('h2-t') ? 300 : 0);
+  for (const step of ['first', 'again']) {
+    const a = await runLogged(on, 6, {}, slowH2);
+    const b = await runLogged(off, 0, {}, slowH2);
+    assert.equal(shown(a.result).replaceAll(on, 'DIR'), shown(b.result).replaceAll(off, 'DIR'), step);
+    assert.equal(readFileSync(join(on, 'h1-peers'), 'utf8'), 'peers=h1\n', step);
+    if (step === 'again') {
+      // The read-ahead did run: h1's peers file was read before "peers" started.
+      const read = a.log.findIndex((l) => l.startsWith('exec h1 ') && l.includes(`${on}/h1-peers`));
+      assert.ok(read !== -1 && read < a.log.indexOf('start peers'), a.log.join('\n'));
+    }
+  }
 });
