@@ -59,6 +59,18 @@ function shown(r: RunResult): string {
   return JSON.stringify(r.tasks.map((t) => [t.task.name, t.results.map((x) => [x.host, x.status, x.changed, x.msg, x.warnings, x.items?.map((i) => [i.status, i.changed, i.msg])])]));
 }
 
+/**
+ * Run the copy `on` with read-ahead and the copy `off` without, and check both report the
+ * same (directory names aside). Returns the read-ahead run.
+ */
+async function runBoth(on: string, off: string, label: string, opts: Partial<RunOptions> = {}, delay?: (host: string, cmd: string) => number): Promise<Logged> {
+  const a = await runLogged(on, 6, opts, delay);
+  const b = await runLogged(off, 0, opts, delay);
+  assert.equal(shown(a.result).replaceAll(on, 'DIR'), shown(b.result).replaceAll(off, 'DIR'), label);
+  assert.deepEqual(a.result.stats, b.result.stats, label);
+  return a;
+}
+
 /** The same project in a new directory. */
 function projectOf(files: (dir: string) => Record<string, string>): string {
   const dir = project({});
@@ -95,10 +107,7 @@ test('read-ahead: a first run, a re-run and check mode report and do the same as
   const off = projectOf(PREPARE);
   for (const step of ['first', 'again', 'check'] as const) {
     const opts = step === 'check' ? { check: true } : {};
-    const a = (await runLogged(on, 6, opts)).result;
-    const b = (await runLogged(off, 0, opts)).result;
-    assert.equal(shown(a).replaceAll(on, 'DIR'), shown(b).replaceAll(off, 'DIR'), step);
-    assert.deepEqual(a.stats, b.stats, step);
+    const a = (await runBoth(on, off, step, opts)).result;
     for (const h of ['h1', 'h2']) {
       for (const f of ['f', 'g', 'c']) {
         assert.equal(readFileSync(join(on, h, f), 'utf8'), readFileSync(join(off, h, f), 'utf8'), `${step} ${h}/${f}`);
@@ -171,8 +180,7 @@ test('read-ahead: a value changed in place by a template is seen by the tasks re
   const on = projectOf(make);
   const off = projectOf(make);
   for (const step of [1, 2]) {
-    await runLogged(on, 6);
-    await runLogged(off, 0);
+    await runBoth(on, off, `run ${step}`);
     assert.equal(readFileSync(join(on, 'z', 'f'), 'utf8'), readFileSync(join(off, 'z', 'f'), 'utf8'), `run ${step}`);
   }
   assert.equal(readFileSync(join(on, 'z', 'f'), 'utf8'), 'n=1\n');
@@ -224,9 +232,7 @@ test('read-ahead: a registered result and set_fact are seen by the tasks after t
   const on = projectOf(make);
   const off = projectOf(make);
   for (const step of [1, 2]) {
-    const a = (await runLogged(on, 6)).result;
-    const b = (await runLogged(off, 0)).result;
-    assert.equal(shown(a).replaceAll(on, 'DIR'), shown(b).replaceAll(off, 'DIR'), `run ${step}`);
+    await runBoth(on, off, `run ${step}`);
     assert.equal(readFileSync(join(on, 'y', 'out'), 'utf8'), readFileSync(join(off, 'y', 'out'), 'utf8'));
   }
   assert.equal(readFileSync(join(on, 'y', 'out'), 'utf8'), 'v=\nn=1\nv=second\n');
@@ -278,9 +284,7 @@ test('read-ahead: a host failing makes what was read ahead with ansible_play_hos
   for (const dir of [on, off]) mkdirSync(join(dir, 'h2-t'));
   const slowH2 = (host: string, cmd: string): number => (host === 'h2' && cmd.includes('h2-t') ? 300 : 0);
   for (const step of ['first', 'again']) {
-    const a = await runLogged(on, 6, {}, slowH2);
-    const b = await runLogged(off, 0, {}, slowH2);
-    assert.equal(shown(a.result).replaceAll(on, 'DIR'), shown(b.result).replaceAll(off, 'DIR'), step);
+    const a = await runBoth(on, off, step, {}, slowH2);
     assert.equal(readFileSync(join(on, 'h1-peers'), 'utf8'), 'peers=h1\n', step);
     if (step === 'again') {
       // The read-ahead did run: h1's peers file was read before "peers" started.
