@@ -180,7 +180,11 @@ export interface ModuleDefinition<A = any, S = any, C = any> {
    * and `k=v` words in a string are parsed into arguments.
    */
   freeForm?: string;
-  /** Read the current state. Must not change the host. */
+  /**
+   * Read the current state. Must not change the host: the engine may call it ahead of the
+   * task's turn, pipelined behind the running task, and use the result only if nothing changed
+   * meanwhile (see the README's read-ahead; K8SPLAY_READ_AHEAD=0 turns it off).
+   */
   gather?(ctx: GatherContext, args: A): Promise<S>;
   /** Compare wanted with observed state. Pure; may throw ModuleFailure. */
   diff(args: A, state: S, ctx: GatherContext): Plan<C>;
