@@ -8,8 +8,8 @@
 //   runs with a V8 code cache made here from a warm-up run (build/warm-up/). CommonJS because
 //   only a script (vm.Script), not an ES module, can use a code cache on Node 20. It is strict
 //   code, as the ES modules were.
-// - The connection keeper's daemon (src/connection/keeper/daemon-main.js), when built: one ES
-//   module written over its tsc output.
+// - The connection keeper's daemon (src/connection/keeper/daemon-main.js): one ES module
+//   written over its tsc output, in place.
 //
 // Kept working in the bundles:
 // - import.meta.url: each bundled module sees its own dist/ path, as unbundled (files found
@@ -21,7 +21,7 @@
 //   precompile.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -190,9 +190,10 @@ if (r.status !== 0 || !/code cache: accepted/.test(r.stderr)) {
   report.push(`code cache ${(readFileSync(join(CLI_DIR, cacheName)).length / 1024).toFixed(0)} KiB`);
 }
 
-// The keeper daemon, once it exists (and not bundled yet: this step runs after tsc).
+// The keeper daemon, over tsc's output (skipped when that is already the bundle: this step run
+// again without tsc).
 const DAEMON_BANNER = "import { createRequire as k8splayCreateRequire } from 'node:module';";
-if (existsSync(DAEMON) && !readFileSync(DAEMON, 'utf8').startsWith(DAEMON_BANNER)) {
+if (!readFileSync(DAEMON, 'utf8').startsWith(DAEMON_BANNER)) {
   const outDir = dirname(DAEMON);
   const d = await build({
     ...common,

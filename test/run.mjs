@@ -4,11 +4,12 @@
 // The ssh connection keeper of the tests lives in a fresh temporary control directory
 // (K8SPLAY_CONTROL_PATH_DIR), never ~/.k8splay, and is stopped at the end.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const roots = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const flags = process.argv.slice(2).filter((a) => a.startsWith('-'));
 const files = [];
@@ -33,22 +34,21 @@ rmSync(controlDir, { recursive: true, force: true });
 process.exit(r.status ?? 1);
 
 /**
- * Ask each keeper in `dir` to stop (the protocol's one-line 'stop' request), then end by PID
- * whatever still runs with `dir` on its command line (a keeper that did not answer).
+ * Stop the keepers in `dir` with the CLI's own `k8splay keeper stop` (it knows the protocol and
+ * the socket names); only a keeper that is still running after that is ended by PID.
  */
 async function stopKeepers(dir) {
-  let socks = [];
-  try { socks = readdirSync(dir).filter((f) => /^keeper-v\d+\.sock$/.test(f)); } catch { return; }
-  await Promise.all(socks.map((f) => new Promise((resolve) => {
-    const s = connect(join(dir, f));
-    const done = () => { s.destroy(); resolve(); };
-    // Read (and drop) the answer: a paused idle socket would not keep this process alive.
-    s.on('data', () => {});
-    s.once('connect', () => s.write('{"v":1,"op":"stop"}\n'));
-    s.once('close', done);
-    s.once('error', done);
-    setTimeout(done, 3000).unref();
-  })));
+  let entries = [];
+  try { entries = readdirSync(dir); } catch { return; }
+  if (!entries.length && !keeperPids(dir).length) return; // no keeper ever started: skip the CLI's start-up
+  const stop = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'keeper', 'stop'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 20_000,
+    env: { ...process.env, K8SPLAY_CONTROL_PATH_DIR: dir },
+  });
+  if (stop.status !== 0) process.stderr.write(`test/run.mjs: keeper stop failed (${stop.status ?? stop.signal}): ${stop.stderr}`);
+  // Last resort: a keeper that did not answer, or is still exiting after a while.
   const until = Date.now() + 3000;
   for (;;) {
     const left = keeperPids(dir);

@@ -40,19 +40,26 @@ function helpers(procs: Map<number, ProcInfo>, marker: string): number[] {
   return out;
 }
 
-/** Sum of the peak RSS (VmHWM) of the detached helpers holding `marker`, and of their descendants. */
-function helpersPeakKiB(marker: string): number {
-  const procs = readProcs();
+/** `roots` and all their descendants (processes listed in `procs`). */
+function descendants(procs: Map<number, ProcInfo>, roots: number[]): Set<number> {
   const children = new Map<number, number[]>();
   for (const [pid, p] of procs) (children.get(p.ppid) ?? children.set(p.ppid, []).get(p.ppid)!).push(pid);
   const seen = new Set<number>();
-  const stack = helpers(procs, marker);
-  let sum = 0;
+  const stack = [...roots];
   while (stack.length) {
     const pid = stack.pop()!;
     if (seen.has(pid)) continue;
     seen.add(pid);
     stack.push(...(children.get(pid) ?? []));
+  }
+  return seen;
+}
+
+/** Sum of the peak RSS (VmHWM) of the detached helpers holding `marker`, and of their descendants. */
+function helpersPeakKiB(marker: string): number {
+  const procs = readProcs();
+  let sum = 0;
+  for (const pid of descendants(procs, helpers(procs, marker))) {
     try {
       const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       if (m) sum += Number(m[1]);
@@ -83,18 +90,8 @@ function readProcs(): Map<number, ProcInfo> {
  */
 function treeRssKiB(root: number, marker: string | undefined): number {
   const procs = readProcs();
-  const children = new Map<number, number[]>();
-  for (const [pid, p] of procs) (children.get(p.ppid) ?? children.set(p.ppid, []).get(p.ppid)!).push(pid);
-  const seen = new Set<number>();
-  const stack = [root, ...(marker ? helpers(procs, marker) : [])];
-  while (stack.length) {
-    const pid = stack.pop()!;
-    if (seen.has(pid)) continue;
-    seen.add(pid);
-    stack.push(...(children.get(pid) ?? []));
-  }
   let sum = 0;
-  for (const pid of seen) {
+  for (const pid of descendants(procs, [root, ...(marker ? helpers(procs, marker) : [])])) {
     // /usr/bin/time itself is the benchmark's wrapper, not the tool.
     const p = procs.get(pid);
     if (p && pid !== root) sum += p.rssKiB;
@@ -124,10 +121,10 @@ export async function runTool(argv: string[], env: NodeJS.ProcessEnv, detachedMa
   let maxProcessKiB = 0;
   try { maxProcessKiB = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()); } catch { /* time failed */ }
   rmSync(timeFile, { force: true });
-  // A run shorter than the sampling period is never sampled: its largest process plus the
-  // peaks of the helpers still running (which outlive it) bound it from above.
-  const afterwards = maxProcessKiB + (detachedMarker ? helpersPeakKiB(detachedMarker) : 0);
-  return { ms, exitCode, maxProcessKiB, peakTreeKiB: Math.max(peak, afterwards), output };
+  // A run shorter than the sampling period is never sampled: only then is it counted as its
+  // largest process plus the peaks of the helpers still running (which outlive it), an upper bound.
+  const peakTreeKiB = peak > 0 ? peak : maxProcessKiB + (detachedMarker ? helpersPeakKiB(detachedMarker) : 0);
+  return { ms, exitCode, maxProcessKiB, peakTreeKiB, output };
 }
 
 let currentChild: ReturnType<typeof spawn> | undefined;

@@ -1,7 +1,8 @@
 /**
  * For module unit tests: answers the path sections modules read in one round trip
- * (typeProbeCommand, probeCommand, fileContentSection, readFileCommand) from a fake
- * context's in-memory files, so fakes need not know their shell text.
+ * (typeProbeCommand, probeCommand, fileContentSection, and readFileCommand behind an
+ * `if [ -f PATH ]`) from a fake context's in-memory files, so fakes need not know their
+ * shell text.
  */
 import type { FakeCommand, FakeContext, FakeFile } from '../../test/helpers/fake-context.js';
 import { answerSections, sectionCommands } from './read-sections.js';
@@ -45,9 +46,6 @@ export function answerFileSection(command: string, host: FakeContext): { out: st
     if (target?.type === 'directory') return { out: 'D', rc: 0 };
     if (!target) return { out: 'N', rc: 0 };
     return { out: `F${target.content?.toString() ?? ''}`, rc: 0 };
-  }
-  if (command.startsWith('k8sp_rb= ')) {
-    return target?.type === 'file' ? { out: target.content?.toString() ?? '', rc: 0 } : { out: '', rc: 1 };
   }
   // `if [ -f PATH ]; then <readFileCommand>; fi`: nothing at all for anything but a file.
   if (command.startsWith('if [ -f ') && command.includes('k8sp_rb= ')) {

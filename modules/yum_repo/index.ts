@@ -77,44 +77,50 @@ const schema: JsonSchema = {
   additionalProperties: false,
 };
 
+/** `s` as a POSIX ERE matching itself: the characters special in an ERE get a backslash. */
+export function ereLiteral(s: string): string {
+  return s.replace(/[.[\\()*+?{|^$]/g, '\\$&');
+}
+
 /**
- * A read-sections command listing the .repo files of `dir` that define `[name]` (a line of
- * its own, trailing blanks allowed: how dnf reads a section header), `skip` excepted. Shell
- * builtins only: the files are small and a grep would be a process per check.
+ * A read-sections command (inline-safe) listing the `<prefix>*.repo` files that define
+ * `[name]`, `skip` excepted. A header is dnf's: blanks allowed around it, then nothing or a
+ * `#`/`;` comment (yum 3's iniparse reads the same). One grep for all the files: the shell's
+ * `read` costs dash a system call per byte, several times grep's CPU for a reposdir of a few
+ * KB; no process at all when there is no other .repo file. A name holding `]` or a newline
+ * (which would split grep's pattern) is refused by planYumRepo, so its answer is never used.
  */
-export function definedInCommand(dir: string, name: string, skip: string, quote: (s: string) => string): string {
-  const header = quote(`[${name}]`);
+export function definedInCommand(prefix: string, name: string, skip: string, quote: (s: string) => string): string {
+  const header = quote(`^[[:space:]]*\\[${ereLiteral(name)}][[:space:]]*([#;].*)?$`);
+  // A function, so its own positional parameters hold the list (the caller's stay as they are).
   return [
-    `for k8sp_f in ${quote(dir)}/*.repo; do`,
-    `  [ "$k8sp_f" != ${quote(skip)} ] && [ -f "$k8sp_f" ] || continue`,
-    `  while IFS= read -r k8sp_l || [ -n "$k8sp_l" ]; do`,
-    `    case $k8sp_l in ${header}*) k8sp_t=\${k8sp_l#${header}}`,
-    `      case $k8sp_t in *[![:space:]]*) ;; *) printf '%s\\n' "$k8sp_f"; break ;; esac ;;`,
-    `    esac`,
-    `  done <"$k8sp_f"`,
-    `done`,
+    `k8sp_ri() { for k8sp_f; do shift; [ "$k8sp_f" != ${quote(skip)} ] && [ -f "$k8sp_f" ] && set -- "$@" "$k8sp_f"; done`,
+    `  [ $# -eq 0 ] || grep -lE -e ${header} -- "$@"; }`,
+    `k8sp_ri ${quote(prefix)}*.repo`,
   ].join('\n');
 }
 
 /**
  * File, directory and other definitions of the repository in one round trip. Without
- * mode/owner/group the whole check runs on shell builtins (no process on the host).
+ * mode/owner/group the only process on the host is the grep for other definitions (none when
+ * reposdir has no other .repo file).
  */
 async function gatherRepo(ctx: GatherContext, args: YumRepoArgs): Promise<YumRepoState> {
   const dest = repoFilePath(args);
   const q = ctx.quote;
-  // The directory as it appears in dest, so the paths listed are comparable with it.
-  const dir = dest.slice(0, dest.lastIndexOf('/')) || '/';
+  // The directory as it appears in dest, so the paths the glob lists are comparable with it.
+  const prefix = dest.slice(0, dest.lastIndexOf('/') + 1);
+  const dir = prefix.slice(0, -1) || '/';
   const attrs = args.mode != null || args.owner != null || args.group != null;
   const s = await readSections(ctx, {
     dir: `test -d ${q(dir)}`,
     stat: attrs ? probeCommand(dest, q) : typeProbeCommand(dest, q),
-    others: definedInCommand(dir, args.name, dest, q),
+    others: definedInCommand(prefix, args.name, dest, q),
     content: `if [ -f ${q(dest)} ]; then ${readFileCommand(dest, q)}\nfi`,
   }, { inline: true });
   if (!s.stat) throw new ModuleFailure(`cannot read ${dest}: the host gave no answer`, { dest });
   const stat = attrs ? parseProbe(s.stat.out) : parseTypeProbe(s.stat.out);
-  const others = (s.others?.out ?? '').split('\n').map((l) => l.trim()).filter((l) => l && l !== dest && l.endsWith('.repo'));
+  const others = (s.others?.out ?? '').split('\n').filter((l) => l !== '');
   const isFile = stat.exists && stat.type === 'file';
   if (isFile && (s.content === undefined || s.content.rc !== 0)) throw new ModuleFailure(`cannot read ${dest}`, { dest });
   return {

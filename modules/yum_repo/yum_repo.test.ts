@@ -1,16 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import yumRepo from './index.js';
-import { parseIni } from './ini.js';
 import { fakeContext, fileCommands, type FakeContext, type FakeOptions } from '../../test/helpers/fake-context.js';
 import { runModule } from '../../test/helpers/run-module.js';
 import { answerSections, sectionCommands } from '../_shared/read-sections.js';
 import { answerFileSection } from '../_shared/fake-file-sections.js';
 import { shlexSplit } from '../_shared/shlex.js';
 
-/** Answers yum_repo's one gather script from the fake's files (directories listed in `dirs`). */
+/**
+ * Answers yum_repo's one gather script from the fake's files (directories listed in `dirs`).
+ * The other-definitions search runs grep's pattern as a JS regex (its bracket classes made
+ * JS); local.test.ts runs the real command.
+ */
 function repoHost(o: FakeOptions & { dirs?: string[] } = {}): FakeContext {
   const dirs = new Set(o.dirs ?? ['/etc/yum.repos.d']);
+  const word = (re: RegExp, text: string) => shlexSplit(re.exec(text)![1]!)[0]!;
   return fakeContext({
     ...o,
     commands: [
@@ -18,11 +22,13 @@ function repoHost(o: FakeOptions & { dirs?: string[] } = {}): FakeContext {
         match: /'@@[0-9a-f]+ dir@@'/,
         respond: (cmd, _o, host) => {
           const sections = sectionCommands(cmd);
-          const dir = shlexSplit(/test -d ('[^']*'|\S+)/.exec(sections.dir!)![1]!)[0]!;
-          const header = shlexSplit(/case \$k8sp_l in ('[^']*'|\S+)\*\)/.exec(sections.others!)![1]!)[0]!.slice(1, -1);
-          const skip = shlexSplit(/\[ "\$k8sp_f" != ('[^']*'|\S+) \]/.exec(sections.others!)![1]!)[0]!;
+          const dir = word(/test -d ('[^']*'|\S+)/, sections.dir!);
+          const skip = word(/\[ "\$k8sp_f" != ('[^']*'|\S+) \]/, sections.others!);
+          const prefix = word(/k8sp_ri ('[^']*'|\S+)\*\.repo$/, sections.others!);
+          const header = new RegExp(word(/grep -lE -e ('[^']*'|\S+) --/, sections.others!).replaceAll('[[:space:]]', '[ \\t\\r\\f\\v]'));
           const others = [...host.files.entries()]
-            .filter(([p, x]) => p !== skip && p.startsWith(`${dir}/`) && p.endsWith('.repo') && parseIni(String(x.content ?? '')).sections.some((s) => s.name === header))
+            .filter(([p, x]) => p !== skip && p.startsWith(prefix) && !p.slice(prefix.length).includes('/') && p.endsWith('.repo')
+              && (x.type ?? 'file') === 'file' && String(x.content ?? '').split('\n').some((l) => header.test(l)))
             .map(([p]) => `${p}\n`);
           return {
             stdout: answerSections(cmd, {

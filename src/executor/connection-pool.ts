@@ -16,10 +16,6 @@ export interface PoolDefaults {
   timeout?: number;
   /** --host-key-checking (host vars win; see src/connection/ssh/host-key-mode.ts). */
   hostKeyChecking?: 'strict' | 'accept-new' | 'off';
-  /** Seconds ssh connections are kept for the next run (0: not kept); see ConnectionOptions. */
-  controlPersist?: number;
-  /** Where the connection keeper listens; see ConnectionOptions. */
-  controlPathDir?: string;
   factories?: Record<string, ConnectionFactory>;
   /** Told what a connection reported while opening (Connection.warnings), once per connection. */
   warn?: (host: string, message: string) => void;
@@ -66,8 +62,6 @@ export class ConnectionPool {
       privateKeyFile: str('ansible_ssh_private_key_file') ?? str('ansible_private_key_file') ?? this.defaults.privateKeyFile,
       timeout: this.defaults.timeout,
       ...(this.defaults.hostKeyChecking ? { hostKeyChecking: this.defaults.hostKeyChecking } : {}),
-      ...(this.defaults.controlPersist !== undefined ? { controlPersist: this.defaults.controlPersist } : {}),
-      ...(this.defaults.controlPathDir ? { controlPathDir: this.defaults.controlPathDir } : {}),
       vars,
     };
     let conn: Connection;

@@ -25,14 +25,16 @@
  *   ahead.
  * Templates are rendered a little earlier than without read-ahead: `now()` in a task's
  * arguments is the time of the read-ahead (milliseconds before its turn).
- * Read-ahead stops after a task that changed something (a first run reads only what it will
- * use), and when the hosts of a task are more than --forks (every host of a read-ahead is
- * already running a task). K8SPLAY_READ_AHEAD=0 turns it off; =N reads N tasks ahead.
+ * Reads ahead start on a host once the running task's turn there applied nothing (and its
+ * result is registered), and not after a task that changed something anywhere, nor during a
+ * task that registers a result or sets facts, a run_once task, or one with more hosts than
+ * --forks (a read-ahead keeps every host of the task busy). A run that changes every task
+ * reads nothing ahead; one where a change follows unchanged tasks reads some tasks ahead for
+ * nothing (the change makes them stale: they are read again at their turn).
+ * K8SPLAY_READ_AHEAD=0 turns it off; =N reads N tasks ahead.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { TaskNode } from '../playbook/model.js';
-import type { BecomeSpec } from '../connection/types.js';
-import type { LoadedModule } from '../module-api/types.js';
 import { hostStatusChanges, type HostState } from './host-state.js';
 import type { GatheredState } from './invoke-module.js';
 import type { Settings } from './task-settings.js';
@@ -42,13 +44,7 @@ import { templateChanges } from '../template/index.js';
 export const DEFAULT_READ_AHEAD = 6;
 
 /** What a gather's result depends on besides the host: compared before a read-ahead is used. */
-export interface ReadSettings {
-  module: LoadedModule;
-  checkMode: boolean;
-  diffMode: boolean;
-  become: BecomeSpec | false;
-  environment?: Record<string, string>;
-}
+export type ReadSettings = Pick<Settings, 'module' | 'checkMode' | 'diffMode' | 'become' | 'environment'>;
 
 interface Entry {
   epoch: number;
@@ -94,7 +90,12 @@ export function readAheadWindow(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 export class Lookahead {
-  /** Counts everything that may have changed a host or a value templates read: applies, in-place changes. */
+  /**
+   * Counts everything that may have changed a host or a value templates read: applies, in-place
+   * changes. One count for every host on purpose: a task on one host can change what another
+   * host's checks read (kubectl on the master, the cluster's state on a node), so an apply
+   * anywhere makes every host's reads stale, even where nothing changed.
+   */
   private epoch = 0;
   /** Counts changes of any host's variables or facts (registered results, set_fact, gathered facts). */
   private varsEpoch = 0;
@@ -113,11 +114,6 @@ export class Lookahead {
 
   /** `window`: how many tasks ahead of the running one are read (0: none). */
   constructor(readonly window: number) {}
-
-  /** Something may have changed on a host or in shared values: reads so far are stale. */
-  changed(): void {
-    this.epoch++;
-  }
 
   /**
    * A host's variables or facts changed. Reads stay valid (their arguments are compared) and so

@@ -51,9 +51,12 @@ export class NodeRunner {
         if (!active.length) return;
         const mark = la?.mark;
         switch (node.kind) {
-          case 'task':
-            await this.runTask(node, active, inh, false, settled ? (targets) => this.readAheadFrom(nodes, targets, inh) : undefined);
+          case 'task': {
+            // Not from a task that registers a result or sets facts (lookahead.ts).
+            const ahead = settled && !setsVars(node) ? (host: HostState) => this.readAheadFrom(nodes, [host], inh) : undefined;
+            await this.runTask(node, active, inh, false, ahead);
             break;
+          }
           case 'block': await this.runBlock(node, active, inh); break;
           case 'include': await this.runInclude(node, active, inh); break;
           case 'meta': await this.runMeta(node, active, inh); break;
@@ -67,17 +70,25 @@ export class NodeRunner {
 
   /**
    * Read ahead (lookahead.ts), for `hosts`, the tasks of `nodes` that have not started, up to
-   * the window: one task per step, each step once the reads of the one before are written (the
-   * hosts start on them while the next ones are rendered). Consecutive tasks only (a block,
-   * include or meta ends it), and none after a task that sets variables (register, set_fact),
-   * whose reads its result would make stale.
+   * `max` of them (default: the window): one task per step, each step once the reads of the
+   * one before are on their way (the hosts start on them while the next ones are rendered).
+   * Steps are microtasks, not later turns of the event loop: on a fast host the tasks read
+   * ahead would otherwise come before the reads do.
+   * Consecutive tasks only (a block, include or meta ends it), and none after a task that sets
+   * variables (register, set_fact), whose reads its result would make stale.
    */
-  readAheadFrom(nodes: Node[], hosts: HostState[], inh: Inherited, after = -1, count = 0): void {
+  readAheadFrom(nodes: Node[], hosts: HostState[], inh: Inherited, max?: number): void {
+    const la = this.rt.lookahead;
+    if (la) this.readAheadStep(nodes, hosts, inh, -1, Math.min(max ?? la.window, la.window));
+  }
+
+  /** One step of readAheadFrom: the first task after `after` that has not started, `left` to go. */
+  private readAheadStep(nodes: Node[], hosts: HostState[], inh: Inherited, after: number, left: number): void {
     const la = this.rt.lookahead;
     if (!la || !la.quiet || this.pc.ended || isAborted(this.rt)) return;
     if (this.rt.startAt?.found === false || hosts.length > this.rt.limit.concurrency) return;
     const i = Math.max(after + 1, this.started.get(nodes) ?? 0);
-    if (i >= nodes.length || count >= la.window) return;
+    if (i >= nodes.length || left <= 0) return;
     const task = nodes[i]!;
     if (task.kind !== 'task') return;
     try {
@@ -91,11 +102,9 @@ export class NodeRunner {
     } catch {
       return; // reading ahead only saves time: the tasks meet any problem at their turn
     }
-    if (task.register || task.action === 'set_fact') return;
-    setImmediate(() => this.readAheadFrom(nodes, hosts, inh, i, count + 1));
+    if (setsVars(task)) return;
+    queueMicrotask(() => this.readAheadStep(nodes, hosts, inh, i, left - 1));
   }
-
-
 
   private async runBlock(b: BlockNode, hosts: HostState[], inh: Inherited): Promise<void> {
     const inner = inherit(inh, b);
@@ -141,10 +150,10 @@ export class NodeRunner {
   }
 
   /** Task names are templates too (`Install {{ version }}`); Ansible renders them with play-level vars. */
-  private displayName(name: string, first: HostState, eff: Inherited): string {
+  private displayName(name: string, firstScope: () => Record<string, unknown>): string {
     if (!name.includes('{{') && !name.includes('{%')) return name;
     try {
-      return renderString(name, this.rt.vars.taskScope(first.name, this.pc.scope, eff.varsLayers, eff.params));
+      return renderString(name, firstScope());
     } catch {
       return name; // e.g. `{{ item }}` outside the loop: shown as written, like Ansible
     }
@@ -161,34 +170,42 @@ export class NodeRunner {
     return true;
   }
 
-  /** `ahead`: called with the hosts once the task's own commands are sent (reads the next tasks ahead). */
-  async runTask(task: TaskNode, hosts: HostState[], inh: Inherited, handler = false, ahead?: (hosts: HostState[]) => void): Promise<void> {
+  /**
+   * `ahead`: called with each host whose turn applied nothing, once its result is in (reads
+   * the next tasks ahead there: lookahead.ts).
+   */
+  async runTask(task: TaskNode, hosts: HostState[], inh: Inherited, handler = false, ahead?: (host: HostState) => void): Promise<void> {
     const { rt, pc } = this;
     const eff = inherit(inh, task, { withWhen: false, withVars: false });
     if (!this.selected(task.name, eff, handler)) return;
     const active = hosts.filter((h) => h.active);
     if (!active.length) return;
+    // The first host's variables, for the name, run_once and throttle: made only if one needs them.
+    let scope: Record<string, unknown> | undefined;
+    const firstScope = (): Record<string, unknown> => (scope ??= rt.vars.taskScope(active[0]!.name, pc.scope, eff.varsLayers, eff.params));
     const info = this.taskInfo(task, eff, handler);
-    info.name = this.displayName(info.name, active[0]!, eff);
+    info.name = this.displayName(info.name, firstScope);
     traceMark(`task: ${info.name}`);
     rt.events.emit('task:start', { play: pc.info, task: info, hosts: active.map((h) => h.name) });
 
-    const runOnce = eff.runOnce !== undefined && renderBool(eff.runOnce, rt.vars.taskScope(active[0]!.name, pc.scope, eff.varsLayers, eff.params), task.location);
+    const runOnce = eff.runOnce !== undefined && renderBool(eff.runOnce, firstScope(), task.location);
     const targets = runOnce ? [active[0]!] : active;
     const before = runOnce ? { ...active[0]!.runtimeVars } : undefined;
     // A task that has started is not read ahead any more (its own reads are under way).
     if (rt.lookahead) for (const h of targets) rt.lookahead.claim(task, h.name);
-    const throttle = taskThrottle(eff, rt.vars.taskScope(active[0]!.name, pc.scope, eff.varsLayers, eff.params), task.location);
+    const throttle = taskThrottle(eff, firstScope, task.location);
     // throttle: fewer hosts at once than --forks for this task only (Ansible: it cannot raise forks).
     const limit = throttle > 0 && throttle < targets.length ? pLimit(throttle) : undefined;
+    // Not after run_once (its result is shared with every host), nor with more hosts than
+    // --forks (a read-ahead would keep more hosts busy than that).
+    const readOn = ahead && !runOnce && targets.length <= rt.limit.concurrency ? ahead : undefined;
     const running = Promise.all(
       targets.map((host) => {
-        const one = (): Promise<TaskResult> => rt.limit(() => runTaskOnHost({ rt, pc, task, info, inherited: inh, host }));
+        const onSettled = readOn && ((): void => readOn(host));
+        const one = (): Promise<TaskResult> => rt.limit(() => runTaskOnHost({ rt, pc, task, info, inherited: inh, host }, onSettled));
         return limit ? limit(one) : one();
       }),
     );
-    // After this task's own commands are written (they are sent within the current microtasks).
-    if (ahead && !runOnce) setImmediate(() => ahead(targets));
     const results = await running;
     rt.lookahead?.drop(task);
     if (runOnce && before) {
@@ -336,6 +353,11 @@ function shareRunOnce(from: HostState, to: HostState[], before: Record<string, u
   }
 }
 
+/** A task that registers its result or sets facts: reads made before its result is in go stale. */
+function setsVars(task: TaskNode): boolean {
+  return task.register !== undefined || task.action === 'set_fact';
+}
+
 function matchesName(name: string, wanted: string): boolean {
   if (name === wanted) return true;
   // Ansible also accepts a glob.
@@ -346,8 +368,8 @@ function matchesName(name: string, wanted: string): boolean {
 
 
 /** The task's `throttle` (inherited from its blocks), rendered in the first host's variables; 0: none. */
-function taskThrottle(eff: Inherited, scope: Record<string, unknown>, location: SourceLocation): number {
+function taskThrottle(eff: Inherited, scope: () => Record<string, unknown>, location: SourceLocation): number {
   if (eff.throttle === undefined) return 0;
-  const n = renderNumber(eff.throttle, scope, 0, location);
+  const n = renderNumber(eff.throttle, scope(), 0, location);
   return Number.isInteger(n) && n > 0 ? n : 0;
 }

@@ -55,11 +55,12 @@ export async function runPlay(rt: Runtime, play: Play, limitHosts: Set<string> |
     const states = batch.map((h) => rt.hosts.get(h)!);
     pc.scope = { ...pc.scope, batch };
     if (play.gatherFacts) {
-      // Each host's first tasks are read ahead as soon as its facts are in (lookahead.ts).
+      // Each host's first task is read ahead as soon as its facts are in (lookahead.ts); the
+      // next ones once it turns out to change nothing there (a first run would not use them).
       const first = [play.preTasks, play.tasks, play.postTasks].find((section) => section.length);
       if (first) runner.beginList(first);
       const ahead = first && states.length <= rt.limit.concurrency
-        ? (st: HostState) => runner.readAheadFrom(first, [st], inh)
+        ? (st: HostState) => runner.readAheadFrom(first, [st], inh, 1)
         : undefined;
       await gatherStep(rt, pc, states, ahead);
     }

@@ -4,6 +4,7 @@
  * counts stats and emits events.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isDeepStrictEqual } from 'node:util';
 import type { TaskNode } from '../playbook/model.js';
 import type { TaskResult, TaskInfo } from '../events/types.js';
 import type { HostState } from './host-state.js';
@@ -29,8 +30,18 @@ export interface TaskRunInput {
 
 const now = (): number => performance.now();
 
-/** Run a task on a host. Never throws: every problem becomes a failed/unreachable result. */
-export async function runTaskOnHost(inp: TaskRunInput): Promise<TaskResult> {
+/** What one host's turn did to it, as far as reads of the next tasks care. */
+interface Turn {
+  /** A module's apply started on this turn (the host, or a delegated one, may have changed). */
+  applied: boolean;
+}
+
+/**
+ * Run a task on a host. Never throws: every problem becomes a failed/unreachable result.
+ * `settled` is called (once, before returning) when the turn applied nothing and did not fail,
+ * after its result is registered: reads of the next tasks sent from then on stay valid.
+ */
+export async function runTaskOnHost(inp: TaskRunInput, settled?: () => void): Promise<TaskResult> {
   const started = now();
   // What the read-ahead worked out, when still valid (lookahead.ts), else worked out now.
   const worked = inp.rt.lookahead?.workFor(inp.task, inp.host, inp.pc.scope, inp.inherited);
@@ -40,13 +51,19 @@ export async function runTaskOnHost(inp: TaskRunInput): Promise<TaskResult> {
   } catch (e) {
     return finish(inp, started, failureOutcome(e, [], inp.rt.verbosity), false);
   }
-  const result = predictedInCheckMode(inp, settings, await runWithSettings(inp, settings, started, worked));
+  const turn: Turn = { applied: false };
+  const result = predictedInCheckMode(inp, settings, await runWithSettings(inp, settings, started, turn, worked));
   // ignore_errors / ignore_unreachable are decided per host (they may be templates).
   try {
     const loc = inp.task.location;
     if (result.status === 'failed' && settings.eff.ignoreErrors !== undefined && renderBool(settings.eff.ignoreErrors, settings.scope, loc)) result.ignored = true;
     if (result.status === 'unreachable' && settings.eff.ignoreUnreachable) result.ignored = true;
   } catch { /* a broken ignore_errors template leaves the failure as it is */ }
+  if (settled && !turn.applied && result.status !== 'failed' && result.status !== 'unreachable') {
+    try {
+      settled();
+    } catch { /* reading ahead only saves time */ }
+  }
   return result;
 }
 
@@ -71,7 +88,7 @@ function predictedInCheckMode(inp: TaskRunInput, s: Settings, r: TaskResult): Ta
   return r;
 }
 
-async function runWithSettings(inp: TaskRunInput, settings: Settings, started: number, worked?: Worked): Promise<TaskResult> {
+async function runWithSettings(inp: TaskRunInput, settings: Settings, started: number, turn: Turn, worked?: Worked): Promise<TaskResult> {
   const { rt, task, host } = inp;
   const { scope } = settings;
   const loc = task.location;
@@ -88,7 +105,7 @@ async function runWithSettings(inp: TaskRunInput, settings: Settings, started: n
       register(inp, settings, resultDict(skipped));
       return finish(inp, started, skipped, settings.noLog);
     }
-    const out = await attempts(inp, settings, scope);
+    const out = await attempts(inp, settings, scope, turn);
     register(inp, settings, resultDict(out));
     return finish(inp, started, out, settings.noLog, settings.delegateTo);
   }
@@ -123,7 +140,7 @@ async function runWithSettings(inp: TaskRunInput, settings: Settings, started: n
     const itemScope = worked?.scopes[i] ?? itemScopeOf(scope, items, i, lc);
     let out: AttemptOutcome;
     try {
-      out = allTrue(settings.eff.when, itemScope, loc) ? await attempts(inp, settings, itemScope) : skippedOutcome('Conditional result was False');
+      out = allTrue(settings.eff.when, itemScope, loc) ? await attempts(inp, settings, itemScope, turn) : skippedOutcome('Conditional result was False');
     } catch (e) {
       out = failureOutcome(e, [], rt.verbosity);
     }
@@ -149,7 +166,7 @@ async function runWithSettings(inp: TaskRunInput, settings: Settings, started: n
 }
 
 /** Run the module, retrying while `until` is false (retries/delay). */
-async function attempts(inp: TaskRunInput, s: Settings, scope: Record<string, unknown>): Promise<AttemptOutcome> {
+async function attempts(inp: TaskRunInput, s: Settings, scope: Record<string, unknown>, turn: Turn): Promise<AttemptOutcome> {
   const { rt, task, host } = inp;
   const loc = task.location;
   const hasUntil = !!task.until?.length;
@@ -159,7 +176,7 @@ async function attempts(inp: TaskRunInput, s: Settings, scope: Record<string, un
   let out!: AttemptOutcome;
   let attempt = 0;
   for (attempt = 1; attempt <= retries + 1; attempt++) {
-    out = await once(inp, s, scope);
+    out = await once(inp, s, scope, turn);
     if (out.unreachable) break;
     try {
       applyConditions(task, out, scope);
@@ -191,7 +208,7 @@ async function attempts(inp: TaskRunInput, s: Settings, scope: Record<string, un
 }
 
 /** One attempt of the module on this host (or on the delegated host). */
-async function once(inp: TaskRunInput, s: Settings, scope: Record<string, unknown>): Promise<AttemptOutcome> {
+async function once(inp: TaskRunInput, s: Settings, scope: Record<string, unknown>, turn: Turn): Promise<AttemptOutcome> {
   const { rt, task, host } = inp;
   const targetHost = s.delegateTo ?? host.name;
   const isController = s.module.definition.target === 'controller';
@@ -212,7 +229,10 @@ async function once(inp: TaskRunInput, s: Settings, scope: Record<string, unknow
     makeContext: (warnings) => contextFor(inp, s, scope, targetHost, isController, warnings, deadline),
     gathered: la && !s.delegateTo ? (args) => la.take(task, host, args, s) : undefined,
     preparedArgs: la ? (vars) => la.argsFor(vars) : undefined,
-    onApply: la ? (phase) => la.applyPhase(phase) : undefined,
+    onApply: (phase) => {
+      turn.applied = true;
+      la?.applyPhase(phase);
+    },
   });
 }
 
@@ -281,24 +301,41 @@ function aggregate(items: TaskResult[], dicts: Array<Record<string, unknown>>): 
 
 function register(inp: TaskRunInput, s: Settings, dict: Record<string, unknown>): void {
   const { task, host } = inp;
+  const la = inp.rt.lookahead;
   // Host variables may change: what was read ahead with the old ones is not used.
-  if (task.register || dict.ansible_facts) inp.rt.lookahead?.varsChanged();
-  // Module output is data, never a template: a '{{' in stdout must stay as it is.
-  if (task.register) host.runtimeVars[task.register] = markUnsafe(dict);
+  if (task.register) {
+    la?.varsChanged();
+    // Module output is data, never a template: a '{{' in stdout must stay as it is.
+    host.runtimeVars[task.register] = markUnsafe(dict);
+  }
   // set_fact's facts become plain host variables; other modules' facts are ansible_* facts.
   const facts = dict.ansible_facts;
   if (facts && typeof facts === 'object' && !dict.failed) {
-    if (s.module.definition.name === 'set_fact') Object.assign(host.runtimeVars, facts);
-    else {
-      // A new object, not an in-place change: rendered containers are cached by identity.
+    if (s.module.definition.name === 'set_fact') {
+      la?.varsChanged();
+      Object.assign(host.runtimeVars, facts);
+    } else {
       // Modules return facts as ansible_<name> (hostname's ansible_hostname); stored unprefixed,
       // so both ansible_facts.hostname and ansible_hostname see the new value.
       const unprefixed: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(facts as Record<string, unknown>)) unprefixed[k.startsWith('ansible_') ? k.slice(8) : k] = v;
+      // Facts equal to those stored keep the same object: what was read ahead and the
+      // variables built from it (variables.ts) are compared by identity and stay valid.
+      if (host.factsGathered && sameFacts(host.facts, unprefixed)) return;
+      la?.varsChanged();
+      // A new object, not an in-place change: rendered containers are cached by identity.
       host.facts = markUnsafe(Object.assign({}, host.facts, unprefixed));
       host.factsGathered = true;
     }
   }
+}
+
+/** Whether every fact of `update` is already in `facts`, deeply equal. */
+function sameFacts(facts: Record<string, unknown>, update: Record<string, unknown>): boolean {
+  for (const [k, v] of Object.entries(update)) {
+    if (!Object.prototype.hasOwnProperty.call(facts, k) || !isDeepStrictEqual(facts[k], v)) return false;
+  }
+  return true;
 }
 
 function toTaskResult(hostName: string, out: AttemptOutcome, durationMs: number, noLog: boolean, delegatedTo?: string): TaskResult {

@@ -7,10 +7,23 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { Ajv, ValidateFunction } from 'ajv';
 import { AJV_OPTIONS, allowAnnotations, validatorKey, type ValidatorFlavour } from './validators.js';
+import { builtinModules } from '../../modules/index.js';
+import { schemaFor, SCHEMA_KINDS } from '../playbook/schema.js';
 
 export interface SchemaToPrecompile {
   flavour: ValidatorFlavour;
   schema: object;
+}
+
+/**
+ * What the build precompiles (build/validators.mjs; the tests check the same list): every
+ * built-in module's argument schema and every playbook keyword schema.
+ */
+export function schemasToPrecompile(): SchemaToPrecompile[] {
+  return [
+    ...builtinModules.map((m) => ({ flavour: 'args' as const, schema: m.schema })),
+    ...SCHEMA_KINDS.map((kind) => ({ flavour: 'keywords' as const, schema: schemaFor(kind) })),
+  ];
 }
 
 export interface StandaloneOptions {

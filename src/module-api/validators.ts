@@ -31,7 +31,7 @@ export const AJV_OPTIONS: Readonly<Record<ValidatorFlavour, Readonly<Options>>> 
 const DATA_KEYS = new Set(['enum', 'const', 'default', 'examples']);
 
 /** Every `x-...` annotation key used in `schema` (x-aliases, x-expected, an author's own). */
-export function annotationKeys(schema: unknown, into = new Set<string>()): Set<string> {
+function annotationKeys(schema: unknown, into = new Set<string>()): Set<string> {
   if (!schema || typeof schema !== 'object') return into;
   if (Array.isArray(schema)) { for (const s of schema) annotationKeys(s, into); return into; }
   for (const [k, v] of Object.entries(schema)) {
@@ -64,8 +64,8 @@ export type PrecompiledTable = Readonly<Record<string, () => ValidateFunction>>;
 let table: PrecompiledTable = PRECOMPILED;
 
 /**
- * Replace the precompiled table (tests; a program embedding its own generated table).
- * Returns the previous one.
+ * Replace the precompiled table (the tests compare a generated table with run-time
+ * compilation). Forgets every validator made so far; returns the previous table.
  */
 export function setPrecompiledValidators(next: PrecompiledTable): PrecompiledTable {
   const prev = table;

@@ -4,7 +4,7 @@
  * is precompiled by the build or compiled once (module-api/validators.ts); errors come back as
  * a keyword path plus a message the loader places at file:line:col.
  */
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { schemaValidator } from '../module-api/validators.js';
 import {
   KEYWORD_SCHEMAS, TASK_KEYWORDS, HANDLER_KEYWORDS, BLOCK_KEYWORDS, IMPORT_TASKS_KEYWORDS, INCLUDE_TASKS_KEYWORDS,
@@ -28,26 +28,26 @@ export const KIND_KEYWORDS: Record<SchemaKind, readonly string[]> = {
 
 const REQUIRED: Partial<Record<SchemaKind, string[]>> = { play: ['hosts'] };
 
-/** The JSON Schema of one kind of entry (other keys, such as the module, are checked elsewhere). */
+const schemas = new Map<SchemaKind, Record<string, unknown>>();
+
+/**
+ * The JSON Schema of one kind of entry (other keys, such as the module, are checked elsewhere).
+ * One object per kind, made on first use: validators are cached per schema object
+ * (module-api/validators.ts), so it must not be mutated.
+ */
 export function schemaFor(kind: SchemaKind): Record<string, unknown> {
-  const properties: Record<string, unknown> = {};
-  for (const kw of KIND_KEYWORDS[kind]) properties[kw] = KEYWORD_SCHEMAS[kw];
-  return { type: 'object', properties, required: REQUIRED[kind] ?? [] };
+  let schema = schemas.get(kind);
+  if (!schema) {
+    const properties: Record<string, unknown> = {};
+    for (const kw of KIND_KEYWORDS[kind]) properties[kw] = KEYWORD_SCHEMAS[kw];
+    schema = { type: 'object', properties, required: REQUIRED[kind] ?? [] };
+    schemas.set(kind, schema);
+  }
+  return schema;
 }
 
 /** Every kind, for the build's precompiled validators. */
 export const SCHEMA_KINDS = Object.keys(KIND_KEYWORDS) as SchemaKind[];
-
-const validators = new Map<SchemaKind, ValidateFunction>();
-
-function validatorFor(kind: SchemaKind): ValidateFunction {
-  let v = validators.get(kind);
-  if (!v) {
-    v = schemaValidator('keywords', schemaFor(kind));
-    validators.set(kind, v);
-  }
-  return v;
-}
 
 /** A keyword value of the wrong type, or a missing required keyword. */
 export interface KeywordProblem {
@@ -83,7 +83,8 @@ function expectation(kind: SchemaKind, path: Array<string | number>): { at: Arra
 
 /** Check the types of the keywords in `data` (plain data of one entry). */
 export function checkKeywords(kind: SchemaKind, data: Record<string, unknown>): KeywordProblem[] {
-  const validate = validatorFor(kind);
+  // schemaValidator caches per schema object, and follows setPrecompiledValidators.
+  const validate = schemaValidator('keywords', schemaFor(kind));
   if (validate(data)) return [];
   const problems: KeywordProblem[] = [];
   const seen = new Set<string>();

@@ -4,13 +4,11 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pidAlive } from '../util/process.js';
 import { SandboxError } from './errors.js';
 
-/** True when a process with this pid exists. */
-export function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
-}
+// Still offered here for the sandbox modules that import it from this file.
+export { pidAlive };
 
 /**
  * Takes the lock at `path` (waiting while another live process holds it; a lock left by a dead

@@ -20,7 +20,7 @@ export {
 } from './render.js';
 export { OMIT, removeOmitted } from './omit.js';
 export { markUnsafe, isUnsafe } from './unsafe.js';
-export { renderPurely, templateChanges, ImpureTemplate } from './pure.js';
+export { renderPurely, templateChanges } from './pure.js';
 export { registerFilter, registerTest, filterNames, testNames } from './filters/registry.js';
 export type { FilterFn, TestFn, FilterDef, TestDef, FilterEnv } from './filters/types.js';
 export type { LookupFunction, LookupVars } from './context.js';

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { projectsForThisFile, localInventory } from '../helpers/playbook-fixture.js';
+import { cliRunner } from '../helpers/cli-runner.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'dist/src/cli/bin.js');
@@ -33,12 +34,7 @@ const stale = !existsSync(BUNDLE)
     ? 'dist/ is older than the sources: run npm run build'
     : false;
 
-function cli(dir: string, args: string[], env: Record<string, string> = {}): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', ...env },
-  });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
+const cli = cliRunner([BIN]);
 
 test('the built command answers from its code cache', { skip: stale }, () => {
   const r = cli(ROOT, ['--version'], { K8SPLAY_DEBUG_CODE_CACHE: '1' });

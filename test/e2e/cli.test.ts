@@ -4,11 +4,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { projectsForThisFile, localInventory } from '../helpers/playbook-fixture.js';
+import { cliRunner } from '../helpers/cli-runner.js';
 import { run, defineModule, ModuleLoadError } from '../../src/index.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -17,12 +18,7 @@ const BIN = join(ROOT, 'src/cli/bin.ts');
 const TSX = import.meta.resolve('tsx');
 const project = projectsForThisFile();
 
-function cli(dir: string, args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, ['--import', TSX, BIN, ...args], {
-    cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
+const cli = cliRunner(['--import', TSX, BIN]);
 
 const SIMPLE = {
   'hosts.ini': localInventory(['h1', 'h2']),

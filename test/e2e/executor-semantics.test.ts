@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConnectionError } from '../../src/errors.js';
-import { createConnection } from '../../src/connection/index.js';
 import type { Connection, ConnectionOptions } from '../../src/connection/types.js';
-import { projectsForThisFile, runIn, localInventory } from '../helpers/playbook-fixture.js';
+import { projectsForThisFile, runIn, localInventory, localWith } from '../helpers/playbook-fixture.js';
 
 const project = projectsForThisFile();
 
@@ -681,13 +680,7 @@ test('what a connection reports while opening (no keeper: connected directly) is
     - { name: two, command: "true" }
 `,
   });
-  const noted = (o: ConnectionOptions): Connection => {
-    const local = createConnection('local', o);
-    return {
-      kind: 'noted', host: o.host, warnings: [`connecting directly: the keeper of ${o.host} is away`],
-      connect: () => local.connect(), exec: (c, e) => local.exec(c, e), get: (p, g) => local.get(p, g), close: () => local.close(),
-    };
-  };
+  const noted = localWith({ kind: 'noted', warnings: (host) => [`connecting directly: the keeper of ${host} is away`] });
   const r = await runIn(dir, { connections: { noted } });
   assert.equal(r.result.exitCode, 0);
   const warnings = r.events.filter((e) => e.name === 'warning').map((e) => e.payload as { host?: string; message: string });

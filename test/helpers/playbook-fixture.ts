@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { run } from '../../src/index.js';
 import { RunEventBus } from '../../src/events/bus.js';
+import { createConnection } from '../../src/connection/index.js';
+import type { ConnectionFactory } from '../../src/connection/types.js';
 import type { RunOptions, RunResult } from '../../src/executor/types.js';
 import type { RunEvents, TaskResult } from '../../src/events/types.js';
 
@@ -48,6 +50,41 @@ export function projectsForThisFile(): (files: Record<string, string>) => string
 /** Inventory of local hosts (each one a local shell on the controller). */
 export function localInventory(hosts: string[], extra = ''): string {
   return hosts.map((h) => `${h} ansible_connection=local`).join('\n') + '\n' + extra;
+}
+
+/** What a test watches or changes on a local connection (localWith). */
+export interface LocalHooks {
+  /** The connection's kind (default: local's). */
+  kind?: string;
+  /** What the connection reports while opening, per host (Connection.warnings). */
+  warnings?(host: string): string[];
+  /** Told of each command (`exec`) and file read (`get`) as it is sent to the host. */
+  sent?(host: string, kind: 'exec' | 'get', what: string): void;
+  /** Milliseconds to hold a command's answer before passing it on (a slow host). */
+  delay?(host: string, command: string): number;
+}
+
+/** A connection type for run({ connections }): the local connection, watched or slowed by `hooks`. */
+export function localWith(hooks: LocalHooks): ConnectionFactory {
+  return (o) => {
+    const c = createConnection('local', o);
+    return {
+      kind: hooks.kind ?? c.kind, host: c.host,
+      ...(hooks.warnings ? { warnings: hooks.warnings(o.host) } : {}),
+      connect: () => c.connect(), close: () => c.close(),
+      get: (path, g) => {
+        hooks.sent?.(o.host, 'get', path);
+        return c.get(path, g);
+      },
+      exec: async (cmd, e) => {
+        hooks.sent?.(o.host, 'exec', cmd);
+        const r = await c.exec(cmd, e);
+        const ms = hooks.delay?.(o.host, cmd) ?? 0;
+        if (ms) await new Promise((res) => setTimeout(res, ms));
+        return r;
+      },
+    };
+  };
 }
 
 export async function runIn(dir: string, opts: Partial<RunOptions> = {}): Promise<Recorded> {

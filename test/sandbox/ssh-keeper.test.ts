@@ -16,6 +16,7 @@ import { sandboxDir } from '../../src/sandbox/paths.js';
 import { SshConnection } from '../../src/connection/index.js';
 import type { SshConnectionOptions } from '../../src/connection/ssh/index.js';
 import { keeperStatus, stopKeepers } from '../../src/connection/keeper/index.js';
+import type { KeeperStatus } from '../../src/connection/keeper/protocol.js';
 import { ConnectionError } from '../../src/errors.js';
 import { sandboxSshOptions, sshSandboxSkipReason } from './ssh-helpers.js';
 
@@ -80,6 +81,15 @@ describe('connection keeper on sandbox hosts', { skip: skip ?? false }, () => {
     return { pid: pid!, sessions: Number(count) };
   }
 
+  /** Asserts the keeper of `dir` holds a connection to every host that served a later run. */
+  async function assertEveryHostReused(dir: string): Promise<KeeperStatus> {
+    const [k] = await keeperStatus(dir);
+    assert.ok(k, 'a keeper answers');
+    const reusedHosts = new Set(k.connections.filter((x) => x.reuses > 0).map((x) => x.host));
+    assert.deepEqual([...reusedHosts].sort(), sb.hosts.map((h) => h.address).sort());
+    return k;
+  }
+
   before(async () => {
     home = mkdtempSync(join(tmpdir(), 'k8sp-keep-'));
     sb = await sandboxUp({ name: NAME, hosts: HOSTS.map((name) => ({ name })), repo: false, progress: () => {} });
@@ -139,10 +149,7 @@ describe('connection keeper on sandbox hosts', { skip: skip ?? false }, () => {
     assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.starting')), [], 'start lock removed');
     const c = await cli();
     assert.equal(c.code, 0, c.out);
-    const [k] = await keeperStatus(dir);
-    assert.ok(k);
-    const reusedHosts = new Set(k.connections.filter((x) => x.reuses > 0).map((x) => x.host));
-    assert.deepEqual([...reusedHosts].sort(), sb.hosts.map((h) => h.address).sort());
+    const k = await assertEveryHostReused(dir);
     assert.ok(k.connections.length <= 2 * HOSTS.length);
   });
 
@@ -237,7 +244,7 @@ describe('connection keeper on sandbox hosts', { skip: skip ?? false }, () => {
   // The built command runs the bundled keeper, whose ssh2 skips its WebAssembly poly1305 when
   // the native binding loaded (build/bundle.mjs): connections and reuse work as from source.
   const BUILT = join(ROOT, 'dist/src/cli/bin.js');
-  test('the built command and its bundled keeper: a run, then a run on the same connections', { skip: existsSync(BUILT) ? false : 'no build' }, () => {
+  test('the built command and its bundled keeper: a run, then a run on the same connections', { skip: existsSync(BUILT) ? false : 'no build' }, async () => {
     const dir = controlDir();
     const pb = join(home, 'hostname-built.yml');
     writeFileSync(pb, '- hosts: all\n  gather_facts: true\n  tasks:\n    - command: hostname\n      changed_when: false\n');
@@ -250,6 +257,7 @@ describe('connection keeper on sandbox hosts', { skip: skip ?? false }, () => {
     assert.ok(readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dist/src/connection/keeper/daemon-main.js'), 'the bundled keeper');
     assert.match(run(), /k3\s+: ok=2 /);
     assert.deepEqual(keeperPids(dir), [pid], 'the same keeper');
+    await assertEveryHostReused(dir);
     const bundle = readFileSync(join(ROOT, 'dist/src/connection/keeper/daemon-main.js'), 'utf8');
     assert.ok(/if \(ChaChaPolyCipher && ChaChaPolyDecipher\)\s*return resolve\w*\(\);/.test(bundle), 'ssh2 patched in the bundle');
   });

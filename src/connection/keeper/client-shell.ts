@@ -7,18 +7,14 @@
 import type { Socket } from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import type { ShellStreams } from '../persistent-shell.js';
+import type { TransportHooks } from '../ssh/transport.js';
 import { encodeFrame, FRAME, FrameDecoder, type ChannelClose } from './protocol.js';
 
-export interface ChannelHooks {
-  /** Why the connection is gone, if it is. */
-  lostReason(): string | undefined;
-  /** Registers a callback run when the connection drops. Returns its remover. */
-  onLost(cb: (reason: string) => void): () => void;
-  /** Tell the connection it is lost. */
-  markLost(reason: string): void;
+/** The connection's side, as a channel sees it. */
+export type ChannelHooks = Pick<TransportHooks, 'lostReason' | 'onLost' | 'markLost'> & {
   /** The reason used when the keeper goes away mid-channel. */
   keeperGone(): string;
-}
+};
 
 /** Wrap a keeper socket whose exec request was answered ok. `rest`: bytes after the answer. */
 export function keeperChannelStreams(sock: Socket, rest: Buffer, hooks: ChannelHooks): ShellStreams {

@@ -5,11 +5,10 @@
  */
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
+import { pidAlive } from '../../util/process.js';
 import type { ControlSettings } from './control-settings.js';
 import { LineReader, type KeeperAnswer, type KeeperRequest } from './protocol.js';
 import { ensureControlDir, KeeperUnavailable, startKeeper } from './spawn.js';
-
-export { KeeperUnavailable } from './spawn.js';
 
 /** Longest wait for a keeper just started to listen (from source, tsx compiles it first). */
 const START_TIMEOUT_MS = 20_000;
@@ -53,7 +52,7 @@ function takeStartLock(lock: string): boolean {
     try {
       const pid = Number(readFileSync(lock, 'utf8'));
       const young = Date.now() - statSync(lock).mtimeMs < STALE_START_MS;
-      stale = !young || !(pid > 0) || !alive(pid);
+      stale = !young || !pidAlive(pid);
     } catch {
       // gone meanwhile: try again
     }
@@ -61,15 +60,6 @@ function takeStartLock(lock: string): boolean {
     rmSync(lock, { force: true });
   }
   return false;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

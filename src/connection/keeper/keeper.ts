@@ -13,7 +13,6 @@
 import { chmodSync, mkdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import { ConnectionError, ModuleFailure } from '../../errors.js';
-import type { OpenedClient } from '../ssh/open-client.js';
 import type { SshConnectionOptions } from '../ssh/options.js';
 import type { SshTarget } from '../ssh/settings.js';
 import { HostKeyChecker } from '../ssh/host-key-check.js';
@@ -28,10 +27,6 @@ import {
 export interface KeeperOptions {
   /** The socket path to listen on (its directory exists, mode 0700). */
   socket: string;
-  /** Opens an SSH connection (default: openClient, loaded on first use). */
-  connect?: (opts: SshConnectionOptions, target: SshTarget) => Promise<OpenedClient>;
-  /** Exit wait before any session said its persist time. Default 60 s. */
-  defaultPersistMs?: number;
   /** Called once when the keeper has shut down (default: nothing; daemon-main exits). */
   onExit?: () => void;
 }
@@ -51,14 +46,14 @@ export class Keeper {
   private readonly lostReasons = new Map<string, string>();
   private readonly clients = new Set<Socket>();
   private nextId = 1;
-  private lastPersistMs: number | null;
+  /** Exit wait: the persist time the last session asked (60 s before any did). */
+  private lastPersistMs: number | null = 60_000;
   private lastActivity = Date.now();
   private exitTimer?: NodeJS.Timeout;
   private stopped = false;
   private readonly started = Date.now();
 
   constructor(private readonly opts: KeeperOptions) {
-    this.lastPersistMs = opts.defaultPersistMs ?? 60_000;
     this.server = createServer((sock) => this.onClient(sock));
   }
 
@@ -120,7 +115,6 @@ export class Keeper {
         user: c.opened.target.user,
         port: c.opened.target.port,
         users: c.users,
-        channels: c.channels,
         reuses: c.reuses,
         idleMs: c.users ? 0 : now - c.lastUsed,
       })),
@@ -281,8 +275,9 @@ export class Keeper {
         idle.close();
       }
     }
-    const connect = this.opts.connect ?? (await import('../ssh/open-client.js')).openClient;
-    const opened = await connect(req.opts as SshConnectionOptions, req.target as SshTarget);
+    // Not imported statically: the keeper listens before ssh2 has loaded (see daemon-main).
+    const { openClient } = await import('../ssh/open-client.js');
+    const opened = await openClient(req.opts as SshConnectionOptions, req.target as SshTarget);
     if (this.stopped) {
       opened.client.end();
       opened.closeTransport();
@@ -311,10 +306,7 @@ export class Keeper {
   private named(id: string): KeptConnection {
     const c = this.conns.get(id);
     if (c && !c.lost && !c.closing) return c;
-    const why = c?.lost ?? this.lostReasons.get(id) ?? 'connection closed';
-    const err = new ConnectionError('', why);
-    (err as ConnectionError & { lost?: boolean }).lost = true;
-    throw err;
+    throw new ConnectionError('', c?.lost ?? this.lostReasons.get(id) ?? 'connection closed');
   }
 
   /** op 'exec': one channel, carried in frames until it ends. */

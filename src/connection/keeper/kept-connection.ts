@@ -7,14 +7,10 @@ import type { ClientChannel, SFTPWrapper } from 'ssh2';
 import type { OpenedClient } from '../ssh/open-client.js';
 import { watchConnectionLoss } from '../ssh/connection-loss.js';
 import { openSftp } from '../ssh/sftp-read.js';
-
-/** No answer from the host in time: the connection is taken as dead. */
-export class ProbeTimeout extends Error {}
+import { endWithin } from '../ssh/transport.js';
 
 export class KeptConnection {
   users = 0;
-  /** Channels opened on it so far. */
-  channels = 0;
   /** Sessions that found it already open. */
   reuses = 0;
   lost?: string;
@@ -64,12 +60,6 @@ export class KeptConnection {
     this.idleTimer = setTimeout(() => this.close(), this.persistMs);
   }
 
-  /** When its idle timer ends (ms since the epoch); undefined while in use or kept forever. */
-  idleDeadline(): number | undefined {
-    if (this.users > 0 || this.persistMs === null) return undefined;
-    return this.lastUsed + this.persistMs;
-  }
-
   /** Call `cb` when the connection drops. Returns the unsubscriber. */
   onLost(cb: (reason: string) => void): () => void {
     this.lostListeners.add(cb);
@@ -81,7 +71,6 @@ export class KeptConnection {
     return new Promise((resolve, reject) => {
       try {
         this.opened.client.exec(launch, (err, ch) => (err ? reject(err) : resolve(ch)));
-        this.channels++;
       } catch (e) {
         reject(e);
       }
@@ -97,7 +86,7 @@ export class KeptConnection {
     const client = this.opened.client as unknown as { _callbacks?: Array<(...a: unknown[]) => void>; _protocol?: { ping?: () => void } };
     if (!Array.isArray(client._callbacks) || typeof client._protocol?.ping !== 'function') return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new ProbeTimeout(`no answer within ${ms / 1000}s`)), ms);
+      const t = setTimeout(() => reject(new Error(`no answer within ${ms / 1000}s`)), ms);
       const unsubscribe = this.onLost((reason) => {
         clearTimeout(t);
         reject(new Error(reason));
@@ -123,28 +112,33 @@ export class KeptConnection {
     return this.sftp;
   }
 
-  /** End the connection politely (destroyed after 2 s without an answer). */
+  /**
+   * End the connection politely (destroyed after 2 s without an answer). What it goes through
+   * (ProxyCommand, jump hosts) is closed by openClient's hook on the client's close, so the
+   * disconnect gets through first; or with the client, when it does not answer.
+   */
   close(): void {
     if (this.closing) return;
     this.closing = true;
     clearTimeout(this.idleTimer);
-    const client = this.opened.client;
-    const t = setTimeout(() => client.destroy(), 2000);
-    t.unref();
-    client.once('close', () => clearTimeout(t));
-    try {
-      client.end();
-    } catch {
-      client.destroy();
-    }
+    const { client } = this.opened;
+    void endWithin(client, 2000, {
+      // An ended ssh2 client ignores destroy(): the transport going away closes its socket.
+      force: () => {
+        client.destroy();
+        this.opened.closeTransport();
+      },
+      unref: true,
+    });
     this.gone();
   }
 
-  /** Drop the connection at once (it did not answer). */
+  /** Drop the connection at once (it did not answer), and what it goes through. */
   destroy(reason: string): void {
     this.markLost(reason);
     this.closing = true;
     this.opened.client.destroy();
+    this.opened.closeTransport();
     this.gone();
   }
 
@@ -159,7 +153,6 @@ export class KeptConnection {
   private gone(): void {
     if (this.goneCalled) return;
     this.goneCalled = true;
-    this.opened.closeTransport();
     this.onGone(this);
   }
 }

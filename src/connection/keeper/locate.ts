@@ -1,6 +1,7 @@
 /**
  * Where the keeper's entry point is and how to start it. The one place that knows the file
- * layout: a bundled build points this at its second bundle entry.
+ * layout: daemon-main.js in a build (build/bundle.mjs writes its bundle over that file, in
+ * place), daemon-main.ts from source.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';

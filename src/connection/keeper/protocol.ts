@@ -126,8 +126,7 @@ export interface KeeperStatus {
     port: number;
     /** Sessions, channels and file reads using it now. */
     users: number;
-    /** Channels opened on it, and how many of the requests found it already open. */
-    channels: number;
+    /** Sessions that found it already open. */
     reuses: number;
     idleMs: number;
   }>;

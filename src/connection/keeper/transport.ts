@@ -7,10 +7,11 @@
 import type { Socket } from 'node:net';
 import { ConnectionError } from '../../errors.js';
 import type { ShellStreams } from '../persistent-shell.js';
-import type { SshTransport, TransportHooks } from '../ssh/transport.js';
+import { endWithin, type SshTransport, type TransportHooks } from '../ssh/transport.js';
 import type { SshTarget } from '../ssh/settings.js';
 import type { ControlSettings } from './control-settings.js';
-import { keeperRequest, KeeperUnavailable } from './client.js';
+import { keeperRequest } from './client.js';
+import { KeeperUnavailable } from './spawn.js';
 import { keeperChannelStreams } from './client-shell.js';
 import { FRAME, FrameDecoder, PROTOCOL_VERSION, wireToError, type OkAnswer, type KeeperAnswer, type WireOptions, type WireTarget } from './protocol.js';
 import { connectionKey } from './wire-options.js';
@@ -81,12 +82,7 @@ class KeeperTransport implements SshTransport {
 
   async openShell(launch: string): Promise<ShellStreams> {
     const { sock, rest } = await this.request({ v: PROTOCOL_VERSION, op: 'exec', conn: this.conn, launch });
-    return keeperChannelStreams(sock, rest, {
-      lostReason: () => this.hooks.lostReason(),
-      onLost: (cb) => this.hooks.onLost(cb),
-      markLost: (r) => this.hooks.markLost(r),
-      keeperGone: () => this.keeperGone(),
-    });
+    return keeperChannelStreams(sock, rest, { ...this.hooks, keeperGone: () => this.keeperGone() });
   }
 
   async readFile(path: string): Promise<Buffer | null | undefined> {
@@ -123,17 +119,7 @@ class KeeperTransport implements SshTransport {
   async close(): Promise<void> {
     this.ended = true;
     if (this.session.destroyed) return;
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(() => {
-        this.session.destroy();
-        resolve();
-      }, 1000);
-      this.session.once('close', () => {
-        clearTimeout(t);
-        resolve();
-      });
-      this.session.end();
-    });
+    await endWithin(this.session, 1000);
   }
 
   discard(): void {

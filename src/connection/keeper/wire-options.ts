@@ -21,11 +21,10 @@ const SSH_VARS = /^ansible_(ssh_host_key_checking|host_key_checking|ssh_retries|
 const SSH_ENV = /^(SSH_AUTH_SOCK|ANSIBLE_HOST_KEY_CHECKING)$/;
 
 /**
- * The options as sent to the keeper, or undefined when they hold something that cannot be
- * sent (a passphrase prompt or a debug callback: those connections are made directly).
+ * The options as sent to the keeper. A passphrase prompt or a debug callback cannot be sent:
+ * controlSettings() makes those connections direct, so they never get here.
  */
-export function wireOptions(opts: SshConnectionOptions): WireOptions | undefined {
-  if (typeof opts.privateKeyPassphrase === 'function' || opts.debug) return undefined;
+export function wireOptions(opts: SshConnectionOptions): WireOptions {
   const { privateKeyPassphrase, debug: _debug, shell: _shell, vars, env, homeDir, localUser, ...rest } = opts;
   const sshVars: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(vars ?? {})) if (SSH_VARS.test(k)) sshVars[k] = v;
@@ -45,10 +44,10 @@ export function wireOptions(opts: SshConnectionOptions): WireOptions | undefined
 
 /**
  * The target as sent, its file paths absolute (relative ones meant this process's working
- * directory); undefined when its passphrase is a prompt.
+ * directory). Its passphrase is a string: a prompt comes only from the options' passphrase,
+ * which controlSettings() keeps from the keeper.
  */
-export function wireTarget(target: SshTarget, cwd = process.cwd()): WireTarget | undefined {
-  if (typeof target.passphrase === 'function') return undefined;
+export function wireTarget(target: SshTarget, cwd = process.cwd()): WireTarget {
   const abs = (p: string): string => resolve(cwd, p);
   const hk = target.hostKey;
   return {

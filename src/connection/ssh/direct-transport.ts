@@ -12,7 +12,7 @@ import { openSftp, sftpReadFile } from './sftp-read.js';
 import { watchConnectionLoss } from './connection-loss.js';
 import type { SshConnectionOptions } from './options.js';
 import type { SshTarget } from './settings.js';
-import type { SshTransport, TransportHooks } from './transport.js';
+import { endWithin, type SshTransport, type TransportHooks } from './transport.js';
 
 /**
  * Connect directly.
@@ -65,17 +65,7 @@ class DirectTransport implements SshTransport {
     } catch {
       // already closed
     }
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(() => {
-        o.client.destroy();
-        resolve();
-      }, 2000);
-      o.client.once('close', () => {
-        clearTimeout(t);
-        resolve();
-      });
-      o.client.end();
-    });
+    await endWithin(o.client, 2000);
     o.closeTransport();
   }
 

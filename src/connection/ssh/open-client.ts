@@ -170,7 +170,8 @@ function resolveHopHost(opts: SshConnectionOptions, target: SshTarget, hop: Retu
 
 /** A ProxyCommand's stdin/stdout as the socket; its stderr is kept for error messages. */
 function proxyCommandSocket(command: string, cwd: string | undefined, cleanups: Array<() => void>, extra: string[]): Duplex {
-  const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
+  // `exec`, as OpenSSH does: the proxy replaces the shell, so closing it signals the proxy.
+  const child = spawn('/bin/sh', ['-c', `exec ${command}`], { stdio: ['pipe', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => {
     if (stderr.length < 4096) stderr += c.toString('utf8');

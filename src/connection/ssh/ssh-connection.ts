@@ -106,12 +106,10 @@ export class SshConnection implements Connection {
   private async open(): Promise<void> {
     const target = resolveTarget(this.opts);
     const ctl = controlSettings(this.opts, target);
-    const wOpts = ctl && wireOptions(this.opts);
-    const wTarget = ctl && wireTarget(target);
     let transport: SshTransport | undefined;
-    if (ctl && wOpts && wTarget) {
+    if (ctl) {
       try {
-        const s = await openKeeperSession(ctl, wOpts, wTarget, this.hooks);
+        const s = await openKeeperSession(ctl, wireOptions(this.opts), wireTarget(target), this.hooks);
         transport = s.transport;
         this.via = s.reused ? 'keeper-reused' : 'keeper';
       } catch (e) {

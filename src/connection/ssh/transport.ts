@@ -2,6 +2,7 @@
  * What SshConnection runs its shells and file reads over: a direct SSH connection
  * (direct-transport.ts) or a session with the connection keeper (keeper/transport.ts).
  * SshConnection keeps the shells, the loss state and the errors; a transport only moves bytes.
+ * endWithin() is how both (and the keeper's connections) end what they hold.
  */
 import type { ShellStreams } from '../persistent-shell.js';
 
@@ -34,4 +35,37 @@ export interface SshTransport {
   close(): Promise<void>;
   /** Drop it at once and quietly (its first shell could not start). */
   discard(): void;
+}
+
+/** What endWithin() ends: a socket, an ssh2 client. */
+export interface Endable {
+  end(): unknown;
+  destroy(): unknown;
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * End `conn` politely (an SSH disconnect, a socket's FIN) and resolve once it closed; if it
+ * has not closed within `ms` (the other side does not answer), force it and resolve.
+ * @param opts.force how to force it (default: conn.destroy())
+ * @param opts.unref do not keep the process alive for the wait (nobody awaits it)
+ */
+export function endWithin(conn: Endable, ms: number, opts: { force?: () => void; unref?: boolean } = {}): Promise<void> {
+  const force = opts.force ?? (() => conn.destroy());
+  return new Promise((resolve) => {
+    const t = setTimeout(() => {
+      force();
+      resolve();
+    }, ms);
+    if (opts.unref) t.unref();
+    conn.once('close', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    try {
+      conn.end();
+    } catch {
+      force();
+    }
+  });
 }

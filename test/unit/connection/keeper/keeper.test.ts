@@ -14,10 +14,8 @@ import { keeperStatus, stopKeepers } from '../../../../src/connection/keeper/con
 import { socketName } from '../../../../src/connection/keeper/control-settings.js';
 import { SshConnection } from '../../../../src/connection/ssh/index.js';
 import type { SshConnectionOptions } from '../../../../src/connection/ssh/options.js';
-import { ConnectionError } from '../../../../src/errors.js';
 import { loopbackSsh, type LoopbackSsh } from './loopback-ssh.js';
 import { rejectsWithConnectionError as rejects } from '../../../helpers/connection-error.js';
-
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -42,6 +40,20 @@ describe('connection keeper (in-process) on a loopback ssh server', () => {
     const c = new SshConnection(srv.options({ controlPathDir: dir, ...extra }));
     conns.push(c);
     return c;
+  }
+
+  /**
+   * A known_hosts file of its own (a copy of the server's, named `name`) and a connection made
+   * and closed with it: the keeper keeps that connection. Returns the vars that use the file.
+   */
+  async function keptWithOwnKnownHosts(name: string): Promise<{ kh: string; vars: Record<string, string> }> {
+    const kh = join(srv.dir, name);
+    writeFileSync(kh, readFileSync(srv.knownHosts));
+    const vars = { ansible_ssh_common_args: `-o UserKnownHostsFile=${kh}` };
+    const a = conn({ vars });
+    await a.connect();
+    await a.close();
+    return { kh, vars };
   }
 
   before(async () => {
@@ -130,12 +142,7 @@ describe('connection keeper (in-process) on a loopback ssh server', () => {
   });
 
   test('a kept connection is re-checked against known_hosts as it is now before reuse', async () => {
-    const kh = join(srv.dir, 'kh_recheck');
-    writeFileSync(kh, readFileSync(srv.knownHosts));
-    const vars = { ansible_ssh_common_args: `-o UserKnownHostsFile=${kh}` };
-    const a = conn({ vars });
-    await a.connect();
-    await a.close();
+    const { kh, vars } = await keptWithOwnKnownHosts('kh_recheck');
     writeFileSync(kh, srv.wrongKnownHost);
     await rejects(conn({ vars }).connect(), /REMOTE HOST IDENTIFICATION HAS CHANGED/);
     writeFileSync(kh, `@revoked * ${readFileSync(srv.knownHosts, 'utf8').split(' ').slice(1).join(' ')}`);
@@ -143,12 +150,7 @@ describe('connection keeper (in-process) on a loopback ssh server', () => {
   });
 
   test('a kept connection that died (loudly or silently) is replaced once, transparently', async () => {
-    const kh = join(srv.dir, 'kh_dead');
-    writeFileSync(kh, readFileSync(srv.knownHosts));
-    const vars = { ansible_ssh_common_args: `-o UserKnownHostsFile=${kh}` };
-    const a = conn({ vars });
-    await a.connect();
-    await a.close();
+    const { vars } = await keptWithOwnKnownHosts('kh_dead');
     srv.cut(); // every relayed connection: this one and the idle ones of earlier tests
     await sleep(50);
     const before = srv.connections();

@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { openClient } from '../../../../src/connection/ssh/open-client.js';
 import type { SshConnectionOptions } from '../../../../src/connection/ssh/options.js';
-import { ConnectionError } from '../../../../src/errors.js';
 import { rejectsWithConnectionError as rejects } from '../../../helpers/connection-error.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'k8sp-sshopen-'));
