@@ -46,7 +46,8 @@ function command(tool: Tool, sb: SandboxUpResult, n: number, controlDir: string)
     // Like Ansible's ssh masters, k8splay's connection keeper lives in the round's control
     // directory: its memory is counted as k8splay's, and it is ended with the round.
     return {
-      argv: [process.execPath, K8SPLAY_BIN, join(HERE, 'vs-ansible/k8splay.yml'), '-i', sb.inventory, '-f', forks, ...extra],
+      // The executable itself, as `k8splay` runs (its launcher lines included), not `node FILE`.
+      argv: [K8SPLAY_BIN, join(HERE, 'vs-ansible/k8splay.yml'), '-i', sb.inventory, '-f', forks, ...extra],
       env: { ...process.env, K8SPLAY_CONTROL_PATH_DIR: controlDir },
       marker: controlDir,
     };

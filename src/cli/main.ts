@@ -23,6 +23,7 @@ import { suggest } from '../util/suggest.js';
 import { parseArgs, PROGRAM, type PlaybookInvocation } from './args.js';
 import { inventoryHelp, playbookHelp } from './help.js';
 import { collectPasswords, type PromptIO } from './passwords.js';
+import { LARGE_PLAY_HOSTS, limitYoungGeneration } from './young-generation.js';
 import { formatListing, syntaxCheckOutput } from './list.js';
 
 export const EXIT = {
@@ -47,6 +48,11 @@ export interface MainIO {
   exit: (code: number) => void;
   /** The playbook runner. Default run() of src/executor/run.ts. */
   run?: (opts: RunOptions) => Promise<RunResult>;
+  /**
+   * Called when a play starts with its host count. Default (the k8splay process only): keeps
+   * the young generation from growing on large plays (young-generation.ts).
+   */
+  onPlayHosts?: (count: number) => void;
 }
 
 function defaultIO(): MainIO {
@@ -61,6 +67,9 @@ function defaultIO(): MainIO {
       return () => { process.off('SIGINT', handler); };
     },
     exit: (code) => process.exit(code),
+    onPlayHosts: (count) => {
+      if (count >= LARGE_PLAY_HOSTS) limitYoungGeneration();
+    },
   };
 }
 
@@ -202,6 +211,8 @@ async function runPlaybook(inv: PlaybookInvocation, io: MainIO, opts: PlaybookIn
 
   const events = opts.events ?? new RunEventBus();
   opts.events = events;
+  const onPlayHosts = io.onPlayHosts;
+  if (onPlayHosts) events.on('play:start', ({ hosts }) => onPlayHosts(hosts.length));
   if (inv.json) new JsonReporter({ out: io.stdout }).attach(events);
   else {
     new ConsoleReporter({

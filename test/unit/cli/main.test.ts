@@ -166,3 +166,16 @@ test('inventory --graph through main', async () => {
   assert.equal(await main(['inventory', '-i', 'inv.ini', '--graph', 'web'], a.value), 0);
   assert.equal(a.stdout.text, '@web:\n  |--h1\n  |--h2\n');
 });
+
+test("each play's host count reaches onPlayHosts (the command keeps large plays' young generation small)", async () => {
+  const counts: number[] = [];
+  const a = io(async (opts) => {
+    const play = { name: 'p', hosts: 'all' } as never;
+    opts.events!.emit('play:start', { play, hosts: ['h1', 'h2'] });
+    opts.events!.emit('play:start', { play, hosts: Array.from({ length: 12 }, (_, i) => `n${i}`) });
+    return result();
+  });
+  a.value.onPlayHosts = (n) => counts.push(n);
+  assert.equal(await main(['site.yml', '-i', 'inv.ini'], a.value), 0);
+  assert.deepEqual(counts, [2, 12]);
+});
