@@ -25,8 +25,11 @@ export function becomeKey(spec: BecomeSpec | undefined | false): string {
   return `${spec.method}\0${spec.user || 'root'}\0${spec.flags ?? ''}`;
 }
 
-/** The launch line and handshake for a shell run as `spec.user`. */
-export function becomeLaunch(spec: BecomeSpec, token: string, shell = '/bin/sh'): BecomeLaunch {
+/**
+ * The launch line and handshake for a shell run as `spec.user`. `promptId` makes sudo's
+ * prompt unique (default: random; a fixed one gives a stable line for a park key).
+ */
+export function becomeLaunch(spec: BecomeSpec, token: string, shell = '/bin/sh', promptId = randomBytes(6).toString('hex')): BecomeLaunch {
   const user = spec.user || 'root';
   const inner = `${shellQuote(shell)} -c ${shellQuote(readyScript(token, shell))}`;
   if (spec.method === 'su') {
@@ -36,7 +39,7 @@ export function becomeLaunch(spec: BecomeSpec, token: string, shell = '/bin/sh')
       handshake: suHandshake(spec.password),
     };
   }
-  const prompt = `[k8splay sudo ${randomBytes(6).toString('hex')}] password:`;
+  const prompt = `[k8splay sudo ${promptId}] password:`;
   return {
     launch: `exec sudo ${sudoFlags(spec.flags, spec.password !== undefined)} -p ${shellQuote(prompt)} -u ${shellQuote(user)} ${inner}`,
     handshake: sudoHandshake(prompt, spec.password),

@@ -18,10 +18,26 @@ export function newSessionToken(): string {
  * /proc is missing.
  */
 export function readyScript(token: string, shell = '/bin/sh'): string {
+  return `${announce(token)}; exec ${shellQuote(shell)}`;
+}
+
+/**
+ * Shell text for a shell that runs already (parked by an earlier run, see ShellStreams.resumed):
+ * it prints the ready marker of the new session's token, as readyScript does at a start. The
+ * subshell keeps its helper variables and positional parameters out of the shell ($$ is still
+ * the shell's pid there), and the one variable the command wrapper leaves in the shell is
+ * cleared: the next command finds what it would find in a new shell.
+ */
+export function rearmScript(token: string): string {
+  return `unset k8sp_rc; ( ${announce(token)} )\n`;
+}
+
+/** Prints the ready marker: token, pid and process group of the shell. */
+function announce(token: string): string {
   return (
     `k8sp_g=0; if read -r k8sp_s </proc/$$/stat 2>/dev/null; then k8sp_s=\${k8sp_s##*) }; ` +
     `set -- $k8sp_s; k8sp_g=$3; fi; ` +
-    `printf '\\n${token} r %s %s\\n' "$$" "$k8sp_g"; exec ${shellQuote(shell)}`
+    `printf '\\n${token} r %s %s\\n' "$$" "$k8sp_g"`
   );
 }
 

@@ -14,13 +14,14 @@ export { LocalConnection, spawnLocalShell, type LocalConnectionOptions } from '.
 export {
   PersistentShell,
   type ShellStreams,
+  type ShellParking,
   type OpenShell,
   type ShellIdentity,
   type Handshake,
   type PendingExec,
   type PersistentShellOptions,
 } from './persistent-shell.js';
-export { ShellPool, type ShellPoolOptions } from './shell-pool.js';
+export { ShellPool, shellParkKey, type ShellPoolOptions } from './shell-pool.js';
 export { SshConnection, type SshConnectionOptions } from './ssh/index.js';
 export { becomeLaunch, becomeKey, sudoFlags, DEFAULT_SUDO_FLAGS } from './become.js';
 export {

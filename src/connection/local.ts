@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { ModuleFailure } from '../errors.js';
-import type { BecomeSpec, Connection, ConnectionOptions, ExecOptions, ExecResult } from './types.js';
+import type { BecomeSpec, CloseOptions, Connection, ConnectionOptions, ExecOptions, ExecResult } from './types.js';
 import type { ShellStreams } from './persistent-shell.js';
 import { ShellPool } from './shell-pool.js';
 import { readFileViaShell } from './host-files.js';
@@ -88,7 +88,8 @@ export class LocalConnection implements Connection {
     }
   }
 
-  close(): Promise<void> {
+  /** Ends the shells; nothing is parked (a local shell starts in a few milliseconds). */
+  close(_opts?: CloseOptions): Promise<void> {
     return this.pool.close();
   }
 }

@@ -38,6 +38,14 @@ export class MarkerScanner {
     this.needle = Buffer.from(`\n${token} `, 'latin1');
   }
 
+  /**
+   * True when the stream is between commands with nothing left over: no command's output
+   * pending, no bytes after the last marker (stray output, or a marker cut in two).
+   */
+  get idle(): boolean {
+    return !this.failed && !this.inBody && this.carry.length === 0;
+  }
+
   /** Feed the next chunk of the stream. */
   push(chunk: Buffer): void {
     if (this.failed) return;

@@ -8,7 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import { CommandTimeoutError, ConnectionError } from '../errors.js';
 import type { ExecOptions, ExecResult } from './types.js';
 import { MarkerScanner, type ShellMarker } from './marker-scanner.js';
-import { wrapCommand } from './command-script.js';
+import { rearmScript, wrapCommand } from './command-script.js';
 
 /** The transport under a shell: what a spawned process or an ssh channel provides. */
 export interface ShellStreams {
@@ -19,13 +19,36 @@ export interface ShellStreams {
   closed: Promise<string>;
   /** End the shell by force; its whole process tree when the transport can. Idempotent. */
   destroy(): void;
+  /**
+   * Hand the idle shell to whoever can keep it for the next run (the connection keeper)
+   * instead of ending it. Resolves true once it is kept (these streams are then finished
+   * with), false when it was refused and ended instead. Absent: the transport cannot park.
+   */
+  park?(): Promise<boolean>;
+  /**
+   * Set when the streams are a shell parked by an earlier run, already running: its launch
+   * line did not run again (no ready line comes unasked). `reopen` runs the launch line in a
+   * new channel, for when the parked shell turns out dead. `rearmed`: the transport wrote the
+   * parking's `rearm` text to it already (else the shell writes it).
+   */
+  resumed?: { reopen(): Promise<ShellStreams>; rearmed?: boolean };
+}
+
+/** What a transport that parks shells between runs needs to know of a shell (ShellPool). */
+export interface ShellParking {
+  /** What defines the shell (shellParkKey): a parked shell is handed out for an equal key only. */
+  key: string;
+  /** Text that makes a parked shell announce itself to this session (rearmScript). */
+  rearm: string;
 }
 
 /**
  * Starts `launch` (a shell command line) on the host with its stdin/stdout/stderr as pipes.
- * Local: `/bin/sh -c launch`; ssh: an exec channel running `launch`.
+ * Local: `/bin/sh -c launch`; ssh: an exec channel running `launch`. With `park`, a transport
+ * that parks shells between runs may hand out one parked under its key instead
+ * (ShellStreams.resumed), and lets this one be parked (ShellStreams.park).
  */
-export type OpenShell = (launch: string) => Promise<ShellStreams>;
+export type OpenShell = (launch: string, park?: ShellParking) => Promise<ShellStreams>;
 
 /** The pid and process group of a ready shell (reported by the shell itself). */
 export interface ShellIdentity {
@@ -82,16 +105,24 @@ interface InFlight {
 type State = 'starting' | 'ready' | 'closing' | 'dead';
 
 const MAX_HANDSHAKE_TEXT = 64 * 1024;
+/**
+ * Longest wait for a resumed (parked) shell to answer before a new one is started instead:
+ * it answers in one round trip when alive, and a dead one usually says so at once.
+ */
+const RESUME_READY_MS = 3000;
 
 export class PersistentShell {
   private state: State = 'starting';
   private streams?: ShellStreams;
+  /** The stdout and stderr marker scanners of the current streams. */
+  private scanners: MarkerScanner[] = [];
   private identity?: ShellIdentity;
   private readonly queue: PendingExec[] = [];
   private readonly inflight = new Map<number, InFlight>();
   private seq = 0;
   private handshakeText = '';
   private startTimer?: NodeJS.Timeout;
+  private resumeTimer?: NodeJS.Timeout;
   private readyWaiters: Array<{ resolve(i: ShellIdentity): void; reject(e: unknown): void }> = [];
 
   /**
@@ -99,11 +130,7 @@ export class PersistentShell {
    * (it may still be opening: commands wait)
    */
   constructor(streams: Promise<ShellStreams>, private readonly opts: PersistentShellOptions) {
-    const ms = opts.startTimeoutMs ?? 30_000;
-    this.startTimer = setTimeout(() => {
-      const msg = opts.handshake?.onTimeout(this.handshakeText, ms) ?? `shell did not start within ${ms / 1000}s`;
-      this.die(this.startError(msg));
-    }, ms);
+    this.armStartTimer();
     streams.then(
       (s) => this.attach(s),
       (e) => this.die(e instanceof Error ? e : this.startError(String(e))),
@@ -146,12 +173,67 @@ export class PersistentShell {
       return;
     }
     this.state = 'closing';
+    await this.endStreams(this.streams, graceMs);
+  }
+
+  /**
+   * Hand the shell to its transport for the next run (ShellStreams.park) when it is idle:
+   * ready, nothing queued or running, nothing written or read left over (a byte of stray
+   * output would be the next run's garbage). Otherwise, or when the transport refuses, the
+   * shell is closed as close() does. Resolves true when it was parked.
+   */
+  async park(graceMs = 2000): Promise<boolean> {
     const s = this.streams;
+    if (this.state !== 'ready' || !s?.park || !this.idle(s)) {
+      await this.close(graceMs);
+      return false;
+    }
+    this.state = 'closing';
+    let t: NodeJS.Timeout | undefined;
+    const parked = await Promise.race([
+      s.park().catch(() => false),
+      new Promise<boolean>((r) => (t = setTimeout(() => r(false), graceMs))),
+    ]);
+    clearTimeout(t);
+    if (!parked) {
+      await this.endStreams(s, graceMs);
+      return false;
+    }
+    // The streams are the transport's now: dying must not destroy them.
+    this.streams = undefined;
+    this.die(new ConnectionError(this.opts.host, 'connection closed'));
+    return true;
+  }
+
+  /** Nothing in flight either way on `s`. */
+  private idle(s: ShellStreams): boolean {
+    return (
+      this.inflight.size === 0 &&
+      this.queue.length === 0 &&
+      this.scanners.every((m) => m.idle) &&
+      s.stdin.writableLength === 0 &&
+      s.stdout.readableLength === 0 &&
+      s.stderr.readableLength === 0
+    );
+  }
+
+  /** End the shell's stdin and wait for it to go (at most `graceMs`); then it is dead. */
+  private async endStreams(s: ShellStreams, graceMs: number): Promise<void> {
     s.stdin.end();
     let t: NodeJS.Timeout | undefined;
     await Promise.race([s.closed, new Promise((r) => (t = setTimeout(r, graceMs)))]);
     clearTimeout(t);
     this.die(new ConnectionError(this.opts.host, 'connection closed'));
+  }
+
+  /** The start time limit, from now. */
+  private armStartTimer(): void {
+    clearTimeout(this.startTimer);
+    const ms = this.opts.startTimeoutMs ?? 30_000;
+    this.startTimer = setTimeout(() => {
+      const msg = this.opts.handshake?.onTimeout(this.handshakeText, ms) ?? `shell did not start within ${ms / 1000}s`;
+      this.die(this.startError(msg));
+    }, ms);
   }
 
   private startError(message: string): Error {
@@ -164,27 +246,45 @@ export class PersistentShell {
       return;
     }
     this.streams = s;
-    const protocolError = (which: string) => (msg: string) =>
-      this.die(new ConnectionError(this.opts.host, `shell protocol error on ${which}: ${msg}`));
+    // Events of streams given up for a new one (a dead resumed shell) are not this shell's.
+    const current = (): boolean => this.streams === s && this.state !== 'dead';
+    const protocolError = (which: string) => (msg: string) => {
+      if (current()) this.die(new ConnectionError(this.opts.host, `shell protocol error on ${which}: ${msg}`));
+    };
     const out = new MarkerScanner(this.opts.token, (m) => this.onStdoutMarker(m), protocolError('stdout'));
     const err = new MarkerScanner(this.opts.token, (m) => this.onStderrMarker(m), protocolError('stderr'));
+    this.scanners = [out, err];
+    // A resumed shell asks for no password: text before its ready line is stray output.
+    const handshake = !s.resumed;
     s.stdout.on('data', (c: Buffer) => {
-      if (this.state === 'dead') return;
+      if (!current()) return;
       // Before ready, what su/sudo (or a nologin shell) print is the explanation of a failure.
-      if (this.state === 'starting') this.onHandshakeText(c);
+      if (this.state === 'starting' && handshake) this.onHandshakeText(c);
       out.push(c);
     });
     s.stderr.on('data', (c: Buffer) => {
-      if (this.state === 'dead') return;
-      if (this.state === 'starting') this.onHandshakeText(c);
+      if (!current()) return;
+      if (this.state === 'starting' && handshake) this.onHandshakeText(c);
       err.push(c);
     });
-    const broken = (e: Error) => this.die(new ConnectionError(this.opts.host, `shell stream failed: ${e.message}`));
+    const broken = (e: Error) => {
+      if (!current()) return;
+      // A resumed shell that died: writing to it fails (EPIPE) before its close is seen.
+      if (this.state === 'starting' && s.resumed) this.reopen(s);
+      else this.die(new ConnectionError(this.opts.host, `shell stream failed: ${e.message}`));
+    };
     s.stdin.on('error', broken);
     s.stdout.on('error', broken);
     s.stderr.on('error', broken);
+    if (s.resumed) {
+      if (!s.resumed.rearmed) s.stdin.write(rearmScript(this.opts.token));
+      this.resumeTimer = setTimeout(() => this.reopen(s), Math.min(RESUME_READY_MS, (this.opts.startTimeoutMs ?? 30_000) / 2));
+    }
     s.closed.then((reason) => {
-      if (this.state === 'starting') {
+      if (this.streams !== s) return;
+      if (this.state === 'starting' && s.resumed) {
+        this.reopen(s);
+      } else if (this.state === 'starting') {
         const msg = this.opts.handshake?.onExit(this.handshakeText, reason) ??
           `shell exited before it was ready (${reason})${this.handshakeText ? `: ${this.handshakeText.trim()}` : ''}`;
         this.die(this.startError(msg));
@@ -192,6 +292,24 @@ export class PersistentShell {
         this.die(new ConnectionError(this.opts.host, reason));
       }
     });
+  }
+
+  /**
+   * A resumed shell ended or did not answer before it was ready: start the launch line in a
+   * new channel instead, transparently (the commands wait in the queue meanwhile).
+   */
+  private reopen(s: ShellStreams): void {
+    if (this.streams !== s || this.state !== 'starting' || !s.resumed) return;
+    clearTimeout(this.resumeTimer);
+    this.streams = undefined;
+    this.scanners = [];
+    s.destroy();
+    // A new shell start: its own full time limit.
+    this.armStartTimer();
+    s.resumed.reopen().then(
+      (fresh) => this.attach(fresh),
+      (e) => this.die(e instanceof Error ? e : this.startError(String(e))),
+    );
   }
 
   private onHandshakeText(c: Buffer): void {
@@ -206,6 +324,7 @@ export class PersistentShell {
     if (m.kind === 'ready') {
       if (this.state !== 'starting') return this.die(new ConnectionError(this.opts.host, 'shell restarted unexpectedly'));
       clearTimeout(this.startTimer);
+      clearTimeout(this.resumeTimer);
       this.state = 'ready';
       this.identity = { pid: m.pid, pgid: m.pgid };
       this.handshakeText = '';
@@ -291,6 +410,7 @@ export class PersistentShell {
     if (this.state === 'dead') return;
     this.state = 'dead';
     clearTimeout(this.startTimer);
+    clearTimeout(this.resumeTimer);
     for (const w of this.readyWaiters.splice(0)) w.reject(error);
     for (const f of this.inflight.values()) {
       clearTimeout(f.timer);

@@ -2,12 +2,14 @@
  * The persistent shells of one host, one per identity: the connection user, and one per
  * become user (sudo/su asked once, not per command). A transport (local, ssh) supplies only
  * the way to open a shell; the pool restarts shells that died or were given up after a
- * timeout, so the host stays usable.
+ * timeout, so the host stays usable. At the end of a run that changed nothing on the host the
+ * shells may be parked for the next run (close({ park: true })), each under its park key.
  */
+import { createHash } from 'node:crypto';
 import { BecomeError, ConnectionError } from '../errors.js';
 import type { BecomeSpec, ExecOptions, ExecResult } from './types.js';
 import { PersistentShell, type OpenShell, type PendingExec, type ShellIdentity } from './persistent-shell.js';
-import { newSessionToken, readyScript } from './command-script.js';
+import { newSessionToken, readyScript, rearmScript } from './command-script.js';
 import { becomeKey, becomeLaunch } from './become.js';
 import { shellQuote } from './quote.js';
 
@@ -21,8 +23,34 @@ export interface ShellPoolOptions {
   startTimeoutMs?: number;
 }
 
+/** Bumped when what a shell is told after its start changes (rearmScript, wrapCommand's use of the shell). */
+const SHELL_FORMAT = 1;
+
+/** A fixed session token, so that equal shells have equal launch lines in their park key. */
+const KEY_TOKEN = `K8SP${'0'.repeat(32)}`;
+
+/**
+ * The key of a shell for parking: a hash of its launch line (with a fixed token and sudo
+ * prompt), which holds the shell and the become method, user and flags, and of the become
+ * password (a shell that sudo let in with one password is not handed to a run with another).
+ * The SSH connection it runs on is the rest of its identity: shells are parked per connection.
+ */
+export function shellParkKey(shell: string, become: BecomeSpec | undefined): string {
+  const launch = become ? becomeLaunch(become, KEY_TOKEN, shell, 'park').launch : plainLaunch(KEY_TOKEN, shell);
+  return createHash('sha256')
+    .update(JSON.stringify([SHELL_FORMAT, launch, become?.password ?? null]))
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/** The launch line of the connection user's shell: the ready line is printed by `shell` itself, so a missing shell fails the start. */
+function plainLaunch(token: string, shell: string): string {
+  return `exec ${shellQuote(shell)} -c ${shellQuote(readyScript(token, shell))}`;
+}
+
 export class ShellPool {
   private readonly slots = new Map<string, PersistentShell>();
+  private readonly parkKeys = new Map<string, string>();
   private closed = false;
 
   constructor(private readonly opts: ShellPoolOptions) {}
@@ -41,12 +69,15 @@ export class ShellPool {
     return this.shell(become).whenReady();
   }
 
-  /** Close every shell. Idempotent. */
-  async close(): Promise<void> {
+  /**
+   * Close every shell; with `park`, idle shells are handed to the transport for the next run
+   * instead (when it can keep them; see PersistentShell.park). Idempotent.
+   */
+  async close(opts: { park?: boolean } = {}): Promise<void> {
     this.closed = true;
     const shells = [...this.slots.values()];
     this.slots.clear();
-    await Promise.all(shells.map((s) => s.close()));
+    await Promise.all(shells.map((s) => (opts.park ? s.park() : s.close())));
   }
 
   /** The live shell of an identity; a fresh one when there is none or it died. */
@@ -65,9 +96,11 @@ export class ShellPool {
     const shell = this.opts.shell ?? '/bin/sh';
     const host = this.opts.host;
     const b = become ? becomeLaunch(become, token, shell) : undefined;
-    // The ready line is printed by `shell` itself, so a missing shell fails the start.
-    const launch = b ? b.launch : `exec ${shellQuote(shell)} -c ${shellQuote(readyScript(token, shell))}`;
-    return new PersistentShell(this.opts.openShell(launch), {
+    const launch = b ? b.launch : plainLaunch(token, shell);
+    const id = becomeKey(become);
+    let parkKey = this.parkKeys.get(id);
+    if (!parkKey) this.parkKeys.set(id, (parkKey = shellParkKey(shell, become)));
+    return new PersistentShell(this.opts.openShell(launch, { key: parkKey, rearm: rearmScript(token) }), {
       host,
       token,
       ...(b ? { handshake: b.handshake, startError: (m: string) => new BecomeError(host, m) } : {}),

@@ -85,13 +85,23 @@ export interface Connection {
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
   /** Read a whole file as bytes, or null when it does not exist. */
   get(path: string, opts?: { become?: BecomeSpec | false }): Promise<Buffer | null>;
-  /** Close everything. Idempotent. */
-  close(): Promise<void>;
+  /** Close everything (idle shells may be parked, see CloseOptions). Idempotent. */
+  close(opts?: CloseOptions): Promise<void>;
   /**
    * What the user should know about how the connection was made (no keeper: connected
    * directly; a host key that could not be recorded); the engine shows each once, as a warning.
    */
   readonly warnings?: string[];
+}
+
+/** How a connection is closed (Connection.close). */
+export interface CloseOptions {
+  /**
+   * The run changed nothing on this host (no change, failure or command task): its idle
+   * shells may be kept for the next run (by the connection keeper) instead of ended, so that
+   * run starts none. Default false. Connections that cannot keep shells ignore it.
+   */
+  park?: boolean;
 }
 
 /** Builds a connection for a host from its variables. */

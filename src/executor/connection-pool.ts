@@ -26,6 +26,8 @@ const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 export class ConnectionPool {
   private readonly open = new Map<string, Promise<Connection>>();
   private readonly made: Connection[] = [];
+  /** Hosts whose connection was reset or dropped: a new login next run, never parked shells. */
+  private readonly reset = new Set<string>();
 
   constructor(private readonly defaults: PoolDefaults) {}
 
@@ -81,11 +83,16 @@ export class ConnectionPool {
 
   /** Forget a host's connection (after it dropped), so a later use reconnects. */
   forget(host: string): void {
+    this.reset.add(host);
     for (const k of [...this.open.keys()]) if (k.startsWith(`${host}\0`)) this.open.delete(k);
   }
 
-  async closeAll(): Promise<void> {
-    await Promise.allSettled(this.made.map((c) => c.close()));
+  /**
+   * Close every connection. `mayPark(host)`: the run changed nothing there, its idle shells
+   * may be kept for the next run (Connection.close({ park })); absent, nothing is parked.
+   */
+  async closeAll(mayPark?: (host: string) => boolean): Promise<void> {
+    await Promise.allSettled(this.made.map((c) => c.close(mayPark?.(c.host) && !this.reset.has(c.host) ? { park: true } : undefined)));
     this.open.clear();
   }
 }

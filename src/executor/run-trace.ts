@@ -40,9 +40,9 @@ export function traced(conn: Connection): Connection {
       const t0 = performance.now();
       try { return await conn.get(path, opts); } finally { line(t0, `${conn.host} get ${path}`); }
     },
-    close: async () => {
+    close: async (opts) => {
       const t0 = performance.now();
-      try { await conn.close(); } finally { line(t0, `${conn.host} close`); }
+      try { await conn.close(opts); } finally { line(t0, `${conn.host} close${opts?.park ? ' (park)' : ''}`); }
     },
   };
 }

@@ -9,6 +9,7 @@ import { RunEventBus } from '../events/bus.js';
 import { HostState } from './host-state.js';
 import { VariableManager } from './variables.js';
 import { ConnectionPool } from './connection-pool.js';
+import { ParkPolicy } from './park-policy.js';
 import { runPlay } from './play-runner.js';
 import { prepareRun } from './prepare.js';
 import { OMIT } from '../template/index.js';
@@ -65,15 +66,19 @@ export async function run(opts: RunOptions): Promise<RunResult> {
   const window = readAheadWindow();
   if (window > 0) rt.lookahead = new Lookahead(window);
 
+  const parking = new ParkPolicy(events);
+  let completed = false;
   events.emit('run:start', { playbook: playbookPath, check: rt.check, diff: rt.diff });
   try {
     for (const play of playbook.plays) {
       if (opts.signal?.aborted) break;
       await runPlay(rt, play, limitHosts);
     }
+    completed = !opts.signal?.aborted;
   } finally {
     traceMark(`run: plays done${rt.lookahead ? ` (read ahead: ${rt.lookahead.counts.used} of ${rt.lookahead.counts.sent} used)` : ''}`);
-    await pool.closeAll();
+    // Shells of hosts this run changed nothing on may wait for the next run (park-policy.ts).
+    await pool.closeAll(completed ? (h) => parking.mayPark(h) : undefined);
     traceMark('run: connections closed');
   }
   const interrupted = !!opts.signal?.aborted;

@@ -2,8 +2,10 @@
 // reuses the SSH connection (same sshd session process on the host, no new login), concurrent
 // CLI runs share one keeper, the keeper ends after its idle time, a host that went away between
 // runs is reconnected or reported unreachable, a changed host key is still refused, and
-// ControlPersist=no connects directly. One sandbox of three hosts for the file; each test has
-// its own control directory so keepers do not mix.
+// ControlPersist=no connects directly. Shells parked between runs: an unchanged next run uses
+// the same shell process, a run that changed something or ran a command parks nothing, a killed
+// parked shell is replaced unnoticed, and `keeper stop` ends parked shells. One sandbox of three
+// hosts for the file; each test has its own control directory so keepers do not mix.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -16,6 +18,7 @@ import { sandboxDir } from '../../src/sandbox/paths.js';
 import { SshConnection } from '../../src/connection/index.js';
 import type { SshConnectionOptions } from '../../src/connection/ssh/index.js';
 import { keeperStatus, stopKeepers } from '../../src/connection/keeper/index.js';
+import { socketName } from '../../src/connection/keeper/control-settings.js';
 import type { KeeperStatus } from '../../src/connection/keeper/protocol.js';
 import { ConnectionError } from '../../src/errors.js';
 import { sandboxSshOptions, sshSandboxSkipReason } from './ssh-helpers.js';
@@ -153,6 +156,150 @@ describe('connection keeper on sandbox hosts', { skip: skip ?? false }, () => {
     assert.ok(k.connections.length <= 2 * HOSTS.length);
   });
 
+  // Shell parking. Every shell the runs below start is logged on its host by a wrapper named as
+  // ansible_shell_executable (its pid, once per start: exec keeps the pid), so "no new shell"
+  // and "the same shell process" can be read there.
+  const COUNTSH = '/usr/local/bin/k8sp-countsh';
+  const STARTS = '/run/k8sp-shell-starts';
+  let wrapperInstalled = false;
+
+  /** Direct (unkept) connection to host i, for looking at it from outside the runs. */
+  function look(i: number): SshConnection {
+    return conn(i, controlDir(), { controlPersist: 0 });
+  }
+
+  async function installWrapper(): Promise<void> {
+    if (wrapperInstalled) return;
+    await Promise.all(sb.hosts.map(async (_h, i) => {
+      const c = look(i);
+      const r = await c.exec(`printf '%s\\n' '#!/bin/sh' 'echo $$ >> ${STARTS}' 'exec /bin/sh "$@"' > ${COUNTSH} && chmod 755 ${COUNTSH}`);
+      assert.equal(r.rc, 0, r.stderr);
+      await c.close();
+    }));
+    wrapperInstalled = true;
+  }
+
+  /** Per host, the pids of the shells started so far (in start order). */
+  async function shellStarts(): Promise<string[][]> {
+    return Promise.all(sb.hosts.map(async (_h, i) => {
+      const c = look(i);
+      const r = await c.exec(`cat ${STARTS} 2>/dev/null | awk '!seen[$0]++'`);
+      await c.close();
+      return r.stdout.split('\n').filter(Boolean);
+    }));
+  }
+
+  /** Which of `pids` (one per host) still run there. */
+  async function running(pids: Array<string | undefined>): Promise<boolean[]> {
+    return Promise.all(pids.map(async (pid, i) => {
+      const c = look(i);
+      const r = await c.exec(`kill -0 ${pid ?? 0} 2>/dev/null && ! grep -q '^State:.*Z' /proc/${pid ?? 0}/status`);
+      await c.close();
+      return r.rc === 0;
+    }));
+  }
+
+  /** A CLI run (from source) of `tasks` on every host, with the counting shell. */
+  function cliRun(dir: string, name: string, tasks: string): { code: number; out: string } {
+    const pb = join(home, `${name}.yml`);
+    writeFileSync(pb, `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks}`);
+    try {
+      const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), pb, '-i', sb.inventory, '-e', `ansible_shell_executable=${COUNTSH}`], {
+        cwd: ROOT, encoding: 'utf8', env: { ...process.env, K8SPLAY_CONTROL_PATH_DIR: dir, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      return { code: 0, out };
+    } catch (e) {
+      const x = e as { status?: number; stdout?: string; stderr?: string };
+      return { code: x.status ?? 1, out: `${x.stdout ?? ''}${x.stderr ?? ''}` };
+    }
+  }
+
+  const QUIET = '    - ping:\n    - stat: { path: /etc/hostname }\n';
+
+  /** Parked shells per keeper connection of `dir`, by host address. */
+  async function parkedByHost(dir: string): Promise<Record<string, { parked: number; resumed: number }>> {
+    const [k] = await keeperStatus(dir);
+    const out: Record<string, { parked: number; resumed: number }> = {};
+    for (const c of k?.connections ?? []) {
+      const o = (out[c.host] ??= { parked: 0, resumed: 0 });
+      o.parked += c.parked;
+      o.resumed += c.resumed;
+    }
+    return out;
+  }
+
+  test('parking: an unchanged second run uses the same shell on every host (no new shell started)', async () => {
+    await installWrapper();
+    const dir = controlDir();
+    const before = await shellStarts();
+    const first = cliRun(dir, 'quiet1', QUIET);
+    assert.equal(first.code, 0, first.out);
+    const afterFirst = await shellStarts();
+    const parkedPids = afterFirst.map((pids, i) => {
+      assert.equal(pids.length, before[i]!.length + 1, 'one new shell per host in the first run');
+      return pids.at(-1);
+    });
+    assert.deepEqual(await running(parkedPids), [true, true, true], 'parked: still running between runs');
+    for (const h of sb.hosts) assert.equal((await parkedByHost(dir))[h.address]?.parked, 1);
+
+    const second = cliRun(dir, 'quiet2', QUIET);
+    assert.equal(second.code, 0, second.out);
+    assert.match(second.out, /k1\s+: ok=2\s+changed=0/);
+    assert.deepEqual(await shellStarts(), afterFirst, 'no shell started by the second run');
+    const st = await parkedByHost(dir);
+    for (const h of sb.hosts) assert.deepEqual(st[h.address], { parked: 1, resumed: 1 }, h.address);
+    assert.deepEqual(await running(parkedPids), [true, true, true]);
+  });
+
+  test('parking: a run that changed something or ran a command parks nothing; the next run starts new shells', async () => {
+    await installWrapper();
+    const dir = controlDir();
+    assert.equal(cliRun(dir, 'quiet3', QUIET).code, 0);
+    const parkedPids = (await shellStarts()).map((p) => p.at(-1));
+
+    const changed = cliRun(dir, 'changed', '    - file: { path: /tmp/k8sp-park-touched, state: touch }\n');
+    assert.equal(changed.code, 0, changed.out);
+    assert.match(changed.out, /k1\s+: ok=1\s+changed=1/);
+    for (const h of sb.hosts) assert.equal((await parkedByHost(dir))[h.address]?.parked, 0, 'not parked after a change');
+    await until('the changed run\'s shells to end', async () => (await running(parkedPids)).every((r) => !r), 5000);
+
+    const starts = await shellStarts();
+    assert.equal(cliRun(dir, 'quiet4', QUIET).code, 0);
+    const fresh = await shellStarts();
+    fresh.forEach((pids, i) => assert.equal(pids.length, starts[i]!.length + 1, 'a new shell after a change'));
+
+    // A command that reports no change still means a new login next time.
+    const cmd = cliRun(dir, 'cmd', '    - command: "true"\n      changed_when: false\n');
+    assert.equal(cmd.code, 0, cmd.out);
+    assert.match(cmd.out, /k1\s+: ok=1\s+changed=0/);
+    for (const h of sb.hosts) assert.equal((await parkedByHost(dir))[h.address]?.parked, 0, 'not parked after a command');
+  });
+
+  test('parking: a killed parked shell is not handed out; the run succeeds with a new one', async () => {
+    await installWrapper();
+    const dir = controlDir();
+    assert.equal(cliRun(dir, 'quiet5', QUIET).code, 0);
+    const parkedPids = (await shellStarts()).map((p) => p.at(-1)!);
+    execFileSync('nsenter', ['-t', String(containerInit(sb.hosts[0]!.pid)), '-p', '-m', 'kill', '-9', parkedPids[0]!]);
+    const starts = await shellStarts();
+    const r = cliRun(dir, 'quiet6', QUIET);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /k1\s+: ok=2\s+changed=0\s+unreachable=0\s+failed=0/);
+    const after = await shellStarts();
+    assert.equal(after[0]!.length, starts[0]!.length + 1, 'host 1: a new shell');
+    assert.deepEqual(after.slice(1), starts.slice(1), 'the others: their parked shells');
+  });
+
+  test('parking: keeper stop ends the parked shells', async () => {
+    await installWrapper();
+    const dir = controlDir();
+    assert.equal(cliRun(dir, 'quiet7', QUIET).code, 0);
+    const parkedPids = (await shellStarts()).map((p) => p.at(-1));
+    assert.deepEqual(await running(parkedPids), [true, true, true]);
+    assert.equal(await stopKeepers(dir), 1);
+    await until('the parked shells to end', async () => (await running(parkedPids)).every((x) => !x), 8000);
+  });
+
   test('the keeper ends after its idle time', async () => {
     const dir = controlDir();
     const c = conn(1, dir, { controlPersist: 2 });
@@ -169,7 +316,7 @@ describe('connection keeper on sandbox hosts', { skip: skip ?? false }, () => {
     await until('the keeper to exit', () => keeperPids(dir).length === 0, 8000);
     const ms = Date.now() - t0;
     assert.ok(ms >= 1500, `exited ${ms} ms after the run, before its 2 s`);
-    assert.ok(!existsSync(join(dir, 'keeper-v1.sock')), 'socket removed');
+    assert.ok(!existsSync(join(dir, socketName())), 'socket removed');
   });
 
   test('a kept connection whose sshd session was killed is replaced transparently', async () => {

@@ -2,20 +2,34 @@
  * Keeper side of one channel: the client's unix socket joined to an SSH exec channel, in
  * frames. Backpressure both ways (a slow reader pauses the other side). The channel's end is
  * reported the way the direct connection words it: the connection's loss when that came first,
- * else the shell's exit.
+ * else the shell's exit. A client done with an idle shell may park it instead (see
+ * parked-shells.ts): the channel is then let go of, still open, and the socket ends.
  */
 import type { Socket } from 'node:net';
 import type { ClientChannel } from 'ssh2';
-import { encodeFrame, FRAME, FrameDecoder, type ChannelClose } from './protocol.js';
+import { encodeFrame, FRAME, FrameDecoder, type ChannelClose, type ParkRequest } from './protocol.js';
 import type { KeptConnection } from './kept-connection.js';
+import { channelIdle } from './parked-shells.js';
 
 /**
  * Carry `ch` over `sock` until either ends. `rest`: bytes the client sent after its request
- * line. `done` runs once, when the channel is finished with.
+ * line. `done` runs once, when the channel is finished with (closed or parked). `park` takes
+ * the channel when the client parks it; false: refused (the shell's stdin is ended instead).
  */
-export function bridgeChannel(sock: Socket, ch: ClientChannel, conn: KeptConnection, rest: Buffer, done: () => void): void {
+export function bridgeChannel(
+  sock: Socket,
+  ch: ClientChannel,
+  conn: KeptConnection,
+  rest: Buffer,
+  done: () => void,
+  park?: (ch: ClientChannel) => boolean,
+): void {
   let exitInfo = '';
   let finished = false;
+  /** Handed to `park`: whatever the client sends after is not for this channel any more. */
+  let parked = false;
+  /** Bytes of output sent to the client: a park request that saw fewer missed some. */
+  let sent = 0;
   const kill = (): void => {
     // Only the top process can be signalled; the shell pool kills the rest from a new shell.
     try {
@@ -38,37 +52,80 @@ export function bridgeChannel(sock: Socket, ch: ClientChannel, conn: KeptConnect
   };
   const unsubscribe = conn.onLost((reason) => finish({ reason, lost: true }));
 
-  ch.on('exit', (code: number | null, signal?: string) => {
+  const onExit = (code: number | null, signal?: string): void => {
     exitInfo = signal ? `shell killed by signal ${signal}` : `shell exited with status ${code}`;
-  });
-  ch.once('close', () => {
+  };
+  const onClose = (): void => {
     // The connection's loss closes every channel: let its reason be recorded first.
     setImmediate(() => finish(conn.lost ? { reason: conn.lost, lost: true } : { reason: exitInfo || 'ssh channel closed', lost: false }));
-  });
+  };
   const pauseChannel = (): void => {
     ch.pause();
     ch.stderr.pause();
   };
-  ch.on('data', (d: Buffer) => {
+  const onStdout = (d: Buffer): void => {
+    sent += d.length;
     if (!sock.destroyed && !sock.write(encodeFrame(FRAME.STDOUT, d))) pauseChannel();
-  });
-  ch.stderr.on('data', (d: Buffer) => {
+  };
+  const onStderr = (d: Buffer): void => {
+    sent += d.length;
     if (!sock.destroyed && !sock.write(encodeFrame(FRAME.STDERR, d))) pauseChannel();
-  });
-  sock.on('drain', () => {
+  };
+  const onSockDrain = (): void => {
     ch.resume();
     ch.stderr.resume();
-  });
-  ch.on('drain', () => sock.resume());
-  ch.on('error', () => undefined); // reported through 'close'
+  };
+  const onChannelDrain = (): void => {
+    sock.resume();
+  };
+  const ignore = (): void => undefined; // channel errors are reported through 'close'
+  ch.on('exit', onExit);
+  ch.once('close', onClose);
+  ch.on('data', onStdout);
+  ch.stderr.on('data', onStderr);
+  sock.on('drain', onSockDrain);
+  ch.on('drain', onChannelDrain);
+  ch.on('error', ignore);
+
+  /** Park the channel when it is idle and the client saw all it said; else end the shell's stdin. */
+  const onPark = (payload: Buffer): void => {
+    if (finished) return;
+    let seen = -1;
+    try {
+      seen = (JSON.parse(payload.toString('utf8')) as ParkRequest).seen;
+    } catch {
+      // unreadable: not parked
+    }
+    if (park && seen === sent && !exitInfo && !conn.lost && !conn.closing && channelIdle(ch) && park(ch)) {
+      finished = true;
+      parked = true;
+      unsubscribe();
+      ch.off('exit', onExit);
+      ch.off('close', onClose);
+      ch.off('data', onStdout);
+      ch.stderr.off('data', onStderr);
+      ch.off('drain', onChannelDrain);
+      ch.off('error', ignore);
+      sock.off('drain', onSockDrain);
+      sock.off('data', onData);
+      sock.end(encodeFrame(FRAME.PARKED));
+      done();
+      return;
+    }
+    ch.end();
+  };
 
   const decoder = new FrameDecoder((type, payload) => {
+    if (parked) return;
     switch (type) {
       case FRAME.STDIN:
         if (!ch.write(payload)) sock.pause();
         break;
       case FRAME.STDIN_EOF:
         ch.end();
+        break;
+      case FRAME.PARK:
+        onPark(payload);
         break;
       default: // KILL, or anything this keeper does not know
         kill();

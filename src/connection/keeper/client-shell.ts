@@ -2,13 +2,14 @@
  * Client side of one channel through the keeper: the same ShellStreams an ssh exec channel
  * gives (see ssh/channel-shell.ts), over frames on a unix socket. Its `closed` reason is the
  * keeper's (the shell's exit, or the connection's loss, which is also told to the connection);
- * a keeper that vanishes counts as the connection lost.
+ * a keeper that vanishes counts as the connection lost. Parking hands the shell back to the
+ * keeper for the next run (keeper/parked-shells.ts).
  */
 import type { Socket } from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import type { ShellStreams } from '../persistent-shell.js';
 import type { TransportHooks } from '../ssh/transport.js';
-import { encodeFrame, FRAME, FrameDecoder, type ChannelClose } from './protocol.js';
+import { encodeFrame, FRAME, FrameDecoder, type ChannelClose, type ParkRequest } from './protocol.js';
 
 /** The connection's side, as a channel sees it. */
 export type ChannelHooks = Pick<TransportHooks, 'lostReason' | 'onLost' | 'markLost'> & {
@@ -16,12 +17,22 @@ export type ChannelHooks = Pick<TransportHooks, 'lostReason' | 'onLost' | 'markL
   keeperGone(): string;
 };
 
-/** Wrap a keeper socket whose exec request was answered ok. `rest`: bytes after the answer. */
-export function keeperChannelStreams(sock: Socket, rest: Buffer, hooks: ChannelHooks): ShellStreams {
+/** What a parked shell's streams end with (their `closed` reason). */
+export const PARKED_REASON = 'shell parked for the next run';
+
+/**
+ * Wrap a keeper socket whose exec request was answered ok. `rest`: bytes after the answer.
+ * `parkable`: the request carried a park key, so the streams can park their shell.
+ */
+export function keeperChannelStreams(sock: Socket, rest: Buffer, hooks: ChannelHooks, parkable = false): ShellStreams {
   const stdout = new Readable({ read() {} });
   const stderr = new Readable({ read() {} });
   let settle!: (reason: string) => void;
   let ended = false;
+  /** Output bytes received: the keeper parks only when it sent no more than that. */
+  let seen = 0;
+  /** Answers a park request: true once parked, false when the shell ended instead. */
+  let parkAnswer: ((parked: boolean) => void) | undefined;
   const closed = new Promise<string>((resolve) => (settle = resolve));
   const end = (reason: string): void => {
     if (ended) return;
@@ -30,13 +41,21 @@ export function keeperChannelStreams(sock: Socket, rest: Buffer, hooks: ChannelH
     stdout.push(null);
     stderr.push(null);
     settle(reason);
+    parkAnswer?.(reason === PARKED_REASON);
   };
   const unsubscribe = hooks.onLost((reason) => end(reason));
 
   const decoder = new FrameDecoder((type, payload) => {
-    if (type === FRAME.STDOUT) stdout.push(payload);
-    else if (type === FRAME.STDERR) stderr.push(payload);
-    else if (type === FRAME.CLOSE) {
+    if (type === FRAME.STDOUT) {
+      seen += payload.length;
+      stdout.push(payload);
+    } else if (type === FRAME.STDERR) {
+      seen += payload.length;
+      stderr.push(payload);
+    } else if (type === FRAME.PARKED) {
+      end(PARKED_REASON);
+      sock.end();
+    } else if (type === FRAME.CLOSE) {
       let c: ChannelClose;
       try {
         c = JSON.parse(payload.toString('utf8')) as ChannelClose;
@@ -80,11 +99,19 @@ export function keeperChannelStreams(sock: Socket, rest: Buffer, hooks: ChannelH
   });
 
   let destroyed = false;
+  const park = (): Promise<boolean> => {
+    if (ended || destroyed || sock.destroyed || parkAnswer) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      parkAnswer = resolve;
+      sock.write(encodeFrame(FRAME.PARK, JSON.stringify({ seen } satisfies ParkRequest)));
+    });
+  };
   return {
     stdin,
     stdout,
     stderr,
     closed,
+    ...(parkable ? { park } : {}),
     destroy() {
       if (destroyed) return;
       destroyed = true;

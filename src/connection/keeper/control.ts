@@ -6,12 +6,19 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { keeperRequest } from './client.js';
-import { PROTOCOL_VERSION, type KeeperStatus } from './protocol.js';
+import type { KeeperStatus } from './protocol.js';
 
-/** Keeper sockets in a control directory (every protocol version). */
-function sockets(dir: string): string[] {
+/**
+ * Keeper sockets in a control directory (every protocol version), with the version each
+ * speaks: status and stop are asked in it, so keepers of an earlier version can still be
+ * stopped (their status may lack later fields).
+ */
+function sockets(dir: string): Array<{ socket: string; v: number }> {
   try {
-    return readdirSync(dir).filter((f) => /^keeper-v\d+\.sock$/.test(f)).map((f) => join(dir, f));
+    return readdirSync(dir).flatMap((f) => {
+      const m = /^keeper-v(\d+)\.sock$/.exec(f);
+      return m ? [{ socket: join(dir, f), v: Number(m[1]) }] : [];
+    });
   } catch {
     return [];
   }
@@ -20,11 +27,11 @@ function sockets(dir: string): string[] {
 /** The status of each keeper answering in `dir` (none: []). */
 export async function keeperStatus(dir: string): Promise<KeeperStatus[]> {
   const out: KeeperStatus[] = [];
-  for (const socket of sockets(dir)) {
+  for (const { socket, v } of sockets(dir)) {
     try {
-      const { sock, answer } = await keeperRequest<KeeperStatus>({ dir, socket, persistMs: null }, { v: PROTOCOL_VERSION, op: 'status' }, false);
+      const { sock, answer } = await keeperRequest<KeeperStatus>({ dir, socket, persistMs: null }, { v, op: 'status' }, false);
       sock.destroy();
-      out.push(answer);
+      if (Array.isArray(answer.connections)) out.push(answer);
     } catch {
       // not answering: a stale socket file
     }
@@ -38,16 +45,16 @@ export async function keeperStatus(dir: string): Promise<KeeperStatus[]> {
  */
 export async function stopKeepers(dir: string, waitMs = 5000): Promise<number> {
   let n = 0;
-  for (const socket of sockets(dir)) {
+  for (const { socket, v } of sockets(dir)) {
     try {
-      const { sock } = await keeperRequest({ dir, socket, persistMs: null }, { v: PROTOCOL_VERSION, op: 'stop' }, false);
+      const { sock } = await keeperRequest({ dir, socket, persistMs: null }, { v, op: 'stop' }, false);
       sock.destroy();
       n++;
     } catch {
       continue;
     }
     const until = Date.now() + waitMs;
-    while (Date.now() < until && sockets(dir).includes(socket)) await new Promise((r) => setTimeout(r, 20));
+    while (Date.now() < until && sockets(dir).some((s) => s.socket === socket)) await new Promise((r) => setTimeout(r, 20));
   }
   return n;
 }

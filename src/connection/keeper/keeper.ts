@@ -9,9 +9,13 @@
  * session's channels and file reads go to that connection only; if it drops, every user hears
  * so. A connection unused for its persist time is closed; the keeper exits when it has neither
  * connections nor clients for the last persist time asked.
+ *
+ * A run that changed nothing on a host parks its idle shells here (parked-shells.ts): the next
+ * run's exec request with the same park key on that connection gets one back, already running.
  */
 import { chmodSync, mkdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
+import type { ClientChannel } from 'ssh2';
 import { ConnectionError, ModuleFailure } from '../../errors.js';
 import type { SshConnectionOptions } from '../ssh/options.js';
 import type { SshTarget } from '../ssh/settings.js';
@@ -117,6 +121,8 @@ export class Keeper {
         users: c.users,
         reuses: c.reuses,
         idleMs: c.users ? 0 : now - c.lastUsed,
+        parked: c.parked.size,
+        resumed: c.parked.resumed,
       })),
     };
   }
@@ -255,7 +261,10 @@ export class Keeper {
    * answers, or a new one. One dead connection is dropped and replaced transparently.
    */
   private async lease(req: ConnectRequest): Promise<{ conn: KeptConnection; reused: boolean; warnings: string[] }> {
-    const idle = [...this.conns.values()].filter((c) => c.key === req.key && c.idle).sort((a, b) => b.lastUsed - a.lastUsed)[0];
+    // The one with parked shells first: the run then starts no shell either.
+    const idle = [...this.conns.values()]
+      .filter((c) => c.key === req.key && c.idle)
+      .sort((a, b) => b.parked.size - a.parked.size || b.lastUsed - a.lastUsed)[0];
     if (idle) {
       idle.acquire(req.persistMs); // taken now: a concurrent session must not pick it too
       const target = req.target as SshTarget;
@@ -309,26 +318,56 @@ export class Keeper {
     throw new ConnectionError('', c?.lost ?? this.lostReasons.get(id) ?? 'connection closed');
   }
 
-  /** op 'exec': one channel, carried in frames until it ends. */
+  /**
+   * op 'exec': one channel, carried in frames until it ends or is parked. With a park key, a
+   * shell parked under it on this connection is handed out instead of a new channel.
+   */
   private async channel(sock: Socket, req: ExecRequest, rest: Buffer): Promise<void> {
     const conn = this.claim(sock, req.conn);
     if (!conn) return;
-    let ch;
-    try {
-      ch = await conn.exec(req.launch);
-    } catch (e) {
-      conn.release();
-      const lost = conn.lost;
-      answer(sock, { ok: false, error: errorToWire(new ConnectionError('', lost ?? `cannot open an ssh channel: ${(e as Error).message}`)), ...(lost ? { lost: true as const } : {}) }, true);
-      return;
+    const key = req.park;
+    let ch = key && !req.fresh ? (conn.parked.take(key) as ClientChannel | undefined) : undefined;
+    const resumed = !!ch;
+    if (!ch) {
+      try {
+        ch = await this.openChannel(conn, req.launch);
+      } catch (e) {
+        conn.release();
+        const lost = conn.lost;
+        answer(sock, { ok: false, error: errorToWire(new ConnectionError('', lost ?? `cannot open an ssh channel: ${(e as Error).message}`)), ...(lost ? { lost: true as const } : {}) }, true);
+        return;
+      }
     }
     if (sock.destroyed) {
       ch.close();
       conn.release();
       return;
     }
-    answer(sock, { ok: true });
-    bridgeChannel(sock, ch, conn, rest, () => conn.release());
+    // The client's first words to a resumed shell go out now, not after our answer reached it.
+    if (resumed && req.rearm) {
+      try {
+        ch.write(req.rearm);
+      } catch {
+        // closed under us: the client sees the channel end and opens a new one
+      }
+    }
+    answer(sock, { ok: true, ...(resumed ? { resumed: true as const } : {}) });
+    const park = key ? (c: ClientChannel) => !this.stopped && conn.parked.park(key, c, conn.persistMs) : undefined;
+    bridgeChannel(sock, ch, conn, rest, () => conn.release(), park);
+  }
+
+  /**
+   * A new exec channel. Refused while shells are parked (the server's limit of sessions per
+   * connection, OpenSSH's MaxSessions): they are given up and the channel asked for again.
+   */
+  private async openChannel(conn: KeptConnection, launch: string): Promise<ClientChannel> {
+    try {
+      return await conn.exec(launch);
+    } catch (e) {
+      if (conn.lost || conn.closing || conn.parked.size === 0) throw e;
+      conn.parked.dropAll();
+      return conn.exec(launch);
+    }
   }
 
   /** op 'get': a whole file over the connection's SFTP session. */

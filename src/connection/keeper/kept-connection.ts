@@ -1,13 +1,15 @@
 /**
  * One SSH connection held by the keeper: who uses it now (sessions, channels, file reads),
  * its idle timer (closed `persistMs` after its last user left, Ansible's ControlPersist), its
- * loss (told to every user, with the direct connection's wording), its SFTP session.
+ * loss (told to every user, with the direct connection's wording), its SFTP session, the
+ * shells parked on it for the next run (not users: they go with it).
  */
 import type { ClientChannel, SFTPWrapper } from 'ssh2';
 import type { OpenedClient } from '../ssh/open-client.js';
 import { watchConnectionLoss } from '../ssh/connection-loss.js';
 import { openSftp } from '../ssh/sftp-read.js';
 import { endWithin } from '../ssh/transport.js';
+import { ParkedShells } from './parked-shells.js';
 
 export class KeptConnection {
   users = 0;
@@ -17,6 +19,8 @@ export class KeptConnection {
   closing = false;
   lastUsed = Date.now();
   persistMs: number | null;
+  /** Idle shells of earlier runs, waiting for the next exec with their key. */
+  readonly parked = new ParkedShells();
   private idleTimer?: NodeJS.Timeout;
   private sftp?: Promise<SFTPWrapper | undefined>;
   private readonly lostListeners = new Set<(reason: string) => void>();
@@ -121,6 +125,8 @@ export class KeptConnection {
     if (this.closing) return;
     this.closing = true;
     clearTimeout(this.idleTimer);
+    // Their stdin ended first: the shells exit before the disconnect reaches the host.
+    this.parked.dropAll();
     const { client } = this.opened;
     void endWithin(client, 2000, {
       // An ended ssh2 client ignores destroy(): the transport going away closes its socket.
@@ -146,6 +152,7 @@ export class KeptConnection {
     if (this.lost) return;
     this.lost = reason;
     clearTimeout(this.idleTimer);
+    this.parked.dropAll('closed');
     for (const cb of [...this.lostListeners]) cb(reason);
     this.lostListeners.clear();
   }
@@ -153,6 +160,7 @@ export class KeptConnection {
   private gone(): void {
     if (this.goneCalled) return;
     this.goneCalled = true;
+    this.parked.dropAll('closed');
     this.onGone(this);
   }
 }

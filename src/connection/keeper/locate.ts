@@ -19,7 +19,22 @@ export interface KeeperCommand {
  * --lite-mode: no optimizing compiler; its JavaScript only moves bytes between sockets and ssh2,
  * whose ciphers are native: 50 connections 66.6 -> 58.0 MB, ~2 ms more CPU per 3-host run.
  */
-const V8_FLAGS = ['--max-semi-space-size=1', '--lite-mode'];
+const V8_FLAGS = ['--max-semi-space-size=1'];
+
+/**
+ * Lite mode has no WebAssembly, which ssh2 needs when its native binding is missing (npm ci
+ * builds it; a failed build leaves ssh2 on JavaScript ciphers with a WebAssembly poly1305) and
+ * which it instantiates at load from source (the bundle defers that: build/bundle.mjs).
+ */
+function liteMode(fromSource: boolean): string[] {
+  if (fromSource) return [];
+  try {
+    createRequire(import.meta.url).resolve('ssh2/lib/protocol/crypto/build/Release/sshcrypto.node');
+    return ['--lite-mode'];
+  } catch {
+    return [];
+  }
+}
 
 /**
  * The command line that runs the keeper: `node daemon-main.js` from a build, or
@@ -28,9 +43,10 @@ const V8_FLAGS = ['--max-semi-space-size=1', '--lite-mode'];
 export function keeperCommand(): KeeperCommand {
   const fromSource = import.meta.url.endsWith('.ts');
   const entry = fileURLToPath(new URL(fromSource ? './daemon-main.ts' : './daemon-main.js', import.meta.url));
-  if (!fromSource) return { command: process.execPath, args: [...V8_FLAGS, entry] };
+  const flags = [...V8_FLAGS, ...liteMode(fromSource)];
+  if (!fromSource) return { command: process.execPath, args: [...flags, entry] };
   // An absolute loader URL: the keeper runs in / and must not depend on its directory.
-  return { command: process.execPath, args: [...V8_FLAGS, '--import', tsxLoader(), entry] };
+  return { command: process.execPath, args: [...flags, '--import', tsxLoader(), entry] };
 }
 
 /** tsx's ESM entry (`--import tsx`), as a file URL. */

@@ -4,8 +4,11 @@
  *   session   client: {op:'connect', key, target...}\n   keeper: answer line {ok, conn}
  *             The keeper opens or reuses an SSH connection and holds it for this client while
  *             the socket stays open; a LOST frame says the SSH connection dropped.
- *   channel   client: {op:'exec', conn, launch}\n      keeper: answer line, then frames both
- *             ways: stdin, end of stdin, kill / stdout, stderr, close (one socket per channel)
+ *   channel   client: {op:'exec', conn, launch, park?}\n keeper: answer line, then frames both
+ *             ways: stdin, end of stdin, kill, park / stdout, stderr, close, parked (one socket
+ *             per channel). With a park key the keeper may hand out a shell parked under that
+ *             key by an earlier run (answer `resumed`: the launch line did not run again), and
+ *             the client may park the channel's shell at its end instead of closing it.
  *   file      client: {op:'get', conn, path}\n         keeper: answer line, then the bytes
  *   control   {op:'status'} / {op:'stop'}
  *
@@ -17,7 +20,7 @@ import type { SshTarget } from '../ssh/settings.js';
 import type { SshConnectionOptions } from '../ssh/options.js';
 
 /** Bumped on any incompatible change; part of the socket's name, so versions never meet. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Frame types. Client to keeper below 0x10, keeper to client from 0x10. */
 export const FRAME = {
@@ -25,12 +28,20 @@ export const FRAME = {
   STDIN_EOF: 0x02,
   /** Signal KILL to the channel's process, then close the channel. */
   KILL: 0x03,
+  /**
+   * Keep the channel's idle shell for a later exec with the same park key instead of ending
+   * it; payload: JSON ParkRequest. Answered by PARKED, or the keeper ends the shell's stdin
+   * (as STDIN_EOF) and the usual CLOSE follows.
+   */
+  PARK: 0x04,
   STDOUT: 0x11,
   STDERR: 0x12,
   /** The channel ended; payload: JSON ChannelClose. Last frame on the socket. */
   CLOSE: 0x14,
   /** On a session socket: the SSH connection dropped; payload: the reason. */
   LOST: 0x15,
+  /** The shell is parked in the keeper: the channel is no longer this socket's. Last frame. */
+  PARKED: 0x16,
 } as const;
 
 /** Largest frame accepted: anything bigger is a protocol error, not data. */
@@ -64,6 +75,25 @@ export interface ExecRequest {
   conn: string;
   /** The shell command line the exec channel runs (the shell pool's launch line). */
   launch: string;
+  /**
+   * What defines the shell (see ShellPool's park key): a shell parked under this key on this
+   * connection is handed out instead of running `launch`, and this channel may be parked under
+   * it later. Absent: never parked.
+   */
+  park?: string;
+  /** With `park`: run `launch` in a new channel even when a parked shell is there. */
+  fresh?: boolean;
+  /**
+   * With `park`: written to a parked shell's stdin as it is handed out (it announces itself
+   * to the new session: one round trip less); never to a new channel.
+   */
+  rearm?: string;
+}
+
+/** Payload of a PARK frame. */
+export interface ParkRequest {
+  /** Bytes of stdout and stderr the client has received on this channel: more sent means output it has not seen. */
+  seen: number;
 }
 
 export interface GetRequest {
@@ -102,6 +132,8 @@ export interface OkAnswer {
   missing?: true;
   /** get: the host has no SFTP server (read through the shell instead). */
   nosftp?: true;
+  /** exec: a parked shell was handed out (already running; the launch line did not run). */
+  resumed?: true;
 }
 
 export interface ErrorAnswer {
@@ -129,6 +161,10 @@ export interface KeeperStatus {
     /** Sessions that found it already open. */
     reuses: number;
     idleMs: number;
+    /** Shells parked on it for the next run. */
+    parked: number;
+    /** Parked shells handed out so far. */
+    resumed: number;
   }>;
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Socket } from 'node:net';
 import { ConnectionError } from '../../errors.js';
-import type { ShellStreams } from '../persistent-shell.js';
+import type { ShellParking, ShellStreams } from '../persistent-shell.js';
 import { endWithin, type SshTransport, type TransportHooks } from '../ssh/transport.js';
 import type { SshTarget } from '../ssh/settings.js';
 import type { ControlSettings } from './control-settings.js';
@@ -80,9 +80,19 @@ class KeeperTransport implements SshTransport {
     session.resume();
   }
 
-  async openShell(launch: string): Promise<ShellStreams> {
-    const { sock, rest } = await this.request({ v: PROTOCOL_VERSION, op: 'exec', conn: this.conn, launch });
-    return keeperChannelStreams(sock, rest, { ...this.hooks, keeperGone: () => this.keeperGone() });
+  /**
+   * A channel running `launch`; with `park`, the shell parked under its key when the keeper
+   * has one (`fresh`: never), rearmed by the keeper at once (no round trip), and one that can
+   * be parked at the end.
+   */
+  async openShell(launch: string, park?: ShellParking, fresh = false): Promise<ShellStreams> {
+    const { sock, answer, rest } = await this.request({
+      v: PROTOCOL_VERSION, op: 'exec', conn: this.conn, launch,
+      ...(park ? { park: park.key, ...(fresh ? { fresh: true } : { rearm: park.rearm }) } : {}),
+    });
+    const streams = keeperChannelStreams(sock, rest, { ...this.hooks, keeperGone: () => this.keeperGone() }, !!park);
+    if (answer.resumed) streams.resumed = { reopen: () => this.openShell(launch, park, true), rearmed: true };
+    return streams;
   }
 
   async readFile(path: string): Promise<Buffer | null | undefined> {

@@ -11,8 +11,8 @@
  * and the same errors come out.
  */
 import { ConnectionError } from '../../errors.js';
-import type { BecomeSpec, Connection, ExecOptions, ExecResult } from '../types.js';
-import type { ShellStreams } from '../persistent-shell.js';
+import type { BecomeSpec, CloseOptions, Connection, ExecOptions, ExecResult } from '../types.js';
+import type { ShellParking, ShellStreams } from '../persistent-shell.js';
 import { ShellPool } from '../shell-pool.js';
 import { readFileViaShell } from '../host-files.js';
 import { controlSettings } from '../keeper/control-settings.js';
@@ -49,7 +49,7 @@ export class SshConnection implements Connection {
     this.pool = new ShellPool({
       host: opts.host,
       shell,
-      openShell: (launch) => this.openShell(launch),
+      openShell: (launch, park) => this.openShell(launch, park),
       // Also the longest wait for a become prompt, as Ansible's timeout.
       startTimeoutMs: Math.max(opts.timeout ?? 10, 10) * 1000 + 5000,
     });
@@ -93,10 +93,14 @@ export class SshConnection implements Connection {
     return data === undefined ? readFileViaShell(this, path) : data;
   }
 
-  async close(): Promise<void> {
+  /**
+   * End the shells and the transport. With `park` (the run changed nothing here), idle shells
+   * are left with the connection keeper for the next run instead; direct connections close them.
+   */
+  async close(opts: CloseOptions = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.pool.close();
+    await this.pool.close({ park: !!opts.park && !this.lost });
     const t = this.transport;
     this.transport = undefined;
     this.ready = false;
@@ -149,9 +153,9 @@ export class SshConnection implements Connection {
     this.lostListeners.clear();
   }
 
-  private openShell(launch: string): Promise<ShellStreams> {
+  private openShell(launch: string, park?: ShellParking): Promise<ShellStreams> {
     if (this.lost) return Promise.reject(this.lost);
     if (!this.transport) return Promise.reject(new ConnectionError(this.host, 'not connected'));
-    return this.transport.openShell(launch);
+    return this.transport.openShell(launch, park);
   }
 }

@@ -4,7 +4,7 @@
  * SshConnection keeps the shells, the loss state and the errors; a transport only moves bytes.
  * endWithin() is how both (and the keeper's connections) end what they hold.
  */
-import type { ShellStreams } from '../persistent-shell.js';
+import type { ShellParking, ShellStreams } from '../persistent-shell.js';
 
 /** The connection's side, as a transport sees it. */
 export interface TransportHooks {
@@ -23,8 +23,12 @@ export interface TransportHooks {
 export interface SshTransport {
   /** Problems that did not stop the connection (a known_hosts file that could not be written). */
   readonly warnings: string[];
-  /** Open an exec channel running `launch` (a shell pool launch line). */
-  openShell(launch: string): Promise<ShellStreams>;
+  /**
+   * Open an exec channel running `launch` (a shell pool launch line). With `park`, a
+   * transport that parks shells between runs may hand out a parked one (ShellStreams.resumed)
+   * and lets this one be parked (ShellStreams.park).
+   */
+  openShell(launch: string, park?: ShellParking): Promise<ShellStreams>;
   /**
    * Read a file over SFTP as the connection user: its bytes, null when it does not exist,
    * undefined when the host has no SFTP server (read through the shell instead).

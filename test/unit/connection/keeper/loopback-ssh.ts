@@ -42,8 +42,11 @@ function listen(server: NetServer | ssh2.Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
 }
 
-/** Start the server and its relay. */
-export async function loopbackSsh(): Promise<LoopbackSsh> {
+/**
+ * Start the server and its relay. `maxSessions`: sessions one connection may have open at
+ * once (OpenSSH's MaxSessions); more are refused.
+ */
+export async function loopbackSsh(opts: { maxSessions?: number } = {}): Promise<LoopbackSsh> {
   const dir = mkdtempSync(join(tmpdir(), 'k8sp-keeper-ssh-'));
   const hostKey = keygen(dir, 'hostkey');
   const user = keygen(dir, 'userkey');
@@ -62,8 +65,12 @@ export async function loopbackSsh(): Promise<LoopbackSsh> {
     });
     client.on('ready', () => {
       connections++;
-      client.on('session', (accept) => {
+      let sessions = 0;
+      client.on('session', (accept, reject) => {
+        if (opts.maxSessions !== undefined && sessions >= opts.maxSessions) return void reject();
         const session = accept();
+        sessions++;
+        session.once('close', () => sessions--);
         session.on('exec', (acceptExec, _reject, info) => {
           execs++;
           const ch = acceptExec();

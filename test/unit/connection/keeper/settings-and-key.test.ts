@@ -8,6 +8,7 @@ import { controlDir, controlSettings, parseSshTime, persistFromSsh } from '../..
 import { connectionKey, wireOptions, wireTarget } from '../../../../src/connection/keeper/wire-options.js';
 import { resolveTarget } from '../../../../src/connection/ssh/settings.js';
 import type { SshConnectionOptions } from '../../../../src/connection/ssh/options.js';
+import { PROTOCOL_VERSION } from '../../../../src/connection/keeper/protocol.js';
 
 const base: SshConnectionOptions = {
   host: 'web1', address: '10.0.0.5', user: 'deploy', privateKeyFile: '/keys/id', homeDir: '/home/me', localUser: 'me',
@@ -36,7 +37,7 @@ test('ssh time values: seconds, units, sums; yes/0 forever; no or junk: not kept
 });
 
 test("default: on for 60 s (Ansible's ssh_args); our env and option replace only that default", () => {
-  assert.deepEqual(settings(), { dir: '/tmp/cp', socket: '/tmp/cp/keeper-v1.sock', persistMs: 60_000 });
+  assert.deepEqual(settings(), { dir: '/tmp/cp', socket: `/tmp/cp/keeper-v${PROTOCOL_VERSION}.sock`, persistMs: 60_000 });
   assert.equal(settings({}, { ...ENV, K8SPLAY_CONTROL_PERSIST: '5' })?.persistMs, 5000);
   assert.equal(settings({ controlPersist: 7 }, { ...ENV, K8SPLAY_CONTROL_PERSIST: '5' })?.persistMs, 7000);
   assert.equal(settings({}, { ...ENV, K8SPLAY_CONTROL_PERSIST: '0' }), undefined);
