@@ -37,6 +37,8 @@ export function statusIds(status: string): IdInfo {
 function passwdEntry(raw: RawGather, name: string | undefined, uid: number | undefined): string[] | undefined {
   const fromGetent = (raw.sections.get('passwd') ?? []).find((l) => l.split(':').length >= 7);
   if (fromGetent) return fromGetent.split(':');
+  // The script reads /etc/passwd for its own search; the file is the answer only without getent.
+  if (raw.commands.has('getent')) return undefined;
   const rows = (raw.files.get('/etc/passwd') ?? '').split('\n').map((l) => l.split(':')).filter((r) => r.length >= 7);
   return (name ? rows.find((r) => r[0] === name) : undefined) ?? rows.find((r) => Number(r[2]) === uid);
 }

@@ -94,6 +94,27 @@ test('user: /proc/self/status in place of id', () => {
   assert.deepEqual(statusIds(''), {});
 });
 
+test('user: /etc/passwd (which the script reads for its own search) is the answer only without getent', () => {
+  const env = 'export LOGNAME=\'deploy\'';
+  const files = { '/etc/passwd': 'root:x:0:0:root:/root:/bin/bash\ndeploy:x:1000:1000:Deploy:/home/deploy:/bin/sh\n' };
+  // getent found no entry (its section is empty): no entry, whatever /etc/passwd says.
+  const withGetent = facts({ commands: ['getent'], files, sections: { env, passwd: '' } });
+  assert.equal(withGetent['user_uid'], undefined);
+  assert.equal(withGetent['user_id'], 'deploy');
+  const without = facts({ files, sections: { env } });
+  assert.equal(without['user_uid'], 1000);
+  assert.equal(without['user_shell'], '/bin/sh');
+});
+
+test('mounts: /proc/mounts stands for /etc/mtab when the script did not read /etc/mtab (the same file)', () => {
+  const mounts = '/dev/vda1 / ext4 rw,relatime 0 0\nproc /proc proc rw 0 0\n';
+  const statfs = '4096 4096 1000 500 100 50 /\n@@rc 0';
+  const both = facts({ exists: ['/etc/mtab'], files: { '/etc/mtab': mounts, '/proc/mounts': mounts }, sections: { statfs } });
+  const one = facts({ exists: ['/etc/mtab'], files: { '/proc/mounts': mounts }, sections: { statfs } });
+  assert.deepEqual(one['mounts'], both['mounts']);
+  assert.deepEqual((one['mounts'] as Record<string, unknown>[]).map((m) => [m['mount'], m['size_total']]), [['/', 4096000]]);
+});
+
 test('mounts: UUIDs from the one `ls -ld` of links as from `ls -l /dev/disk/by-uuid`', () => {
   const files = { '/proc/mounts': '/dev/vda1 / ext4 rw,relatime 0 0\n/dev/mapper/vg-data /data xfs rw 0 0\n', '/sys/block/dm-0/dm/name': 'vg-data\n' };
   const statfs = '4096 4096 1000 500 100 50 /\n4096 4096 2000 1500 200 150 /data\n@@rc 0';
