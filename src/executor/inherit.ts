@@ -30,8 +30,26 @@ export function rootInherited(): Inherited {
   return { environment: [], varsLayers: [], when: [], tags: [] };
 }
 
-/** The keywords that apply to the children of `node`, given what applies to `node`. */
+/**
+ * inherit()'s answers per parent, node and options: a task asks the same on every host (and
+ * again when read ahead). Answers are shared, so never changed by their callers.
+ */
+const answers = new WeakMap<Inherited, WeakMap<CommonKeywords, Array<Inherited | undefined>>>();
+
+/**
+ * The keywords that apply to the children of `node`, given what applies to `node`. The same
+ * object for the same arguments: read-only.
+ */
 export function inherit(parent: Inherited, node: CommonKeywords, opts: { withWhen?: boolean; withVars?: boolean } = {}): Inherited {
+  const variant = (opts.withWhen !== false ? 1 : 0) + (opts.withVars !== false ? 2 : 0);
+  let byNode = answers.get(parent);
+  if (!byNode) answers.set(parent, (byNode = new WeakMap()));
+  let list = byNode.get(node);
+  if (!list) byNode.set(node, (list = []));
+  return (list[variant] ??= compute(parent, node, opts));
+}
+
+function compute(parent: Inherited, node: CommonKeywords, opts: { withWhen?: boolean; withVars?: boolean }): Inherited {
   const pick = <K extends keyof CommonKeywords & keyof Inherited>(k: K): Inherited[K] =>
     (node[k] !== undefined ? node[k] : parent[k]) as Inherited[K];
   return {

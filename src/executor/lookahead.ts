@@ -39,6 +39,7 @@ import { hostStatusChanges, type HostState } from './host-state.js';
 import type { GatheredState } from './invoke-module.js';
 import type { Settings } from './task-settings.js';
 import { templateChanges } from '../template/index.js';
+import { sameVars, snapshotVars, type VarsSnapshot } from './vars-snapshot.js';
 
 /** How many tasks ahead are read by default. */
 export const DEFAULT_READ_AHEAD = 6;
@@ -49,7 +50,7 @@ export type ReadSettings = Pick<Settings, 'module' | 'checkMode' | 'diffMode' | 
 interface Entry {
   epoch: number;
   facts: Record<string, unknown>;
-  runtimeVars: Array<[string, unknown]>;
+  runtimeVars: VarsSnapshot;
   args: Record<string, unknown>;
   settings: ReadSettings;
   result: Promise<GatheredState | undefined>;
@@ -75,7 +76,7 @@ interface WorkedEntry extends Worked {
   /** The work read other hosts' variables (hostvars): any host's change makes it stale. */
   readsOthers: boolean;
   facts: Record<string, unknown>;
-  runtimeVars: Array<[string, unknown]>;
+  runtimeVars: VarsSnapshot;
   /** The play's scope (batch) and the inherited keywords it was worked out with. */
   play: object;
   inherited: object;
@@ -174,7 +175,7 @@ export class Lookahead {
   add(task: TaskNode, host: HostState, epoch: number, args: Record<string, unknown>, settings: ReadSettings, result: Promise<GatheredState | undefined>): void {
     this.claim(task, host.name);
     this.entries.get(task)!.get(host.name)!.reads.push({
-      epoch, facts: host.facts, runtimeVars: Object.entries(host.runtimeVars), args, result, used: false,
+      epoch, facts: host.facts, runtimeVars: snapshotVars(host.runtimeVars), args, result, used: false,
       // Only what is compared (a task's whole settings hold its scope: ~250 variables).
       settings: { module: settings.module, checkMode: settings.checkMode, diffMode: settings.diffMode, become: settings.become, environment: settings.environment },
     });
@@ -191,7 +192,7 @@ export class Lookahead {
     this.sync();
     for (const e of list) {
       if (e.used || e.epoch !== this.epoch || e.facts !== host.facts || !sameVars(e.runtimeVars, host.runtimeVars)) continue;
-      if (!sameSettings(e.settings, settings) || !isDeepStrictEqual(e.args, args)) continue;
+      if (!sameSettings(e.settings, settings) || !same(e.args, args)) continue;
       e.used = true;
       this.counts.used++;
       return e.result;
@@ -214,7 +215,11 @@ export class Lookahead {
   ): void {
     let byHost = this.worked.get(task);
     if (!byHost) this.worked.set(task, (byHost = new Map()));
-    byHost.set(host.name, { ...work, ...marks, facts: host.facts, runtimeVars: Object.entries(host.runtimeVars), play, inherited });
+    byHost.set(host.name, {
+      settings: work.settings, items: work.items, scopes: work.scopes,
+      epoch: marks.epoch, varsEpoch: marks.varsEpoch, readsOthers: marks.readsOthers,
+      facts: host.facts, runtimeVars: snapshotVars(host.runtimeVars), play, inherited,
+    });
   }
 
   /** What was worked out for `task` on `host`, if nothing it depends on has changed since. Used once. */
@@ -252,15 +257,16 @@ export class Lookahead {
   }
 }
 
-function sameVars(before: Array<[string, unknown]>, now: Record<string, unknown>): boolean {
-  let n = 0;
-  for (const k in now) n++;
-  if (n !== before.length) return false;
-  for (const [k, v] of before) if (!Object.is(now[k], v) || !Object.prototype.hasOwnProperty.call(now, k)) return false;
-  return true;
-}
 
 function sameSettings(a: ReadSettings, b: ReadSettings): boolean {
   return a.module === b.module && a.checkMode === b.checkMode && a.diffMode === b.diffMode
-    && isDeepStrictEqual(a.become, b.become) && isDeepStrictEqual(a.environment, b.environment);
+    && same(a.become, b.become) && same(a.environment, b.environment);
+}
+
+/**
+ * Deep equality, the same value first: a task at its turn usually compares what the read-ahead
+ * worked out with itself, and node:util's comparison costs a module load on its first call.
+ */
+function same(a: unknown, b: unknown): boolean {
+  return Object.is(a, b) || isDeepStrictEqual(a, b);
 }

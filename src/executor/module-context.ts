@@ -11,6 +11,7 @@ import { ModuleFailure, K8splayError } from '../errors.js';
 import { shellQuote, shellJoin } from '../connection/quote.js';
 import { readFileText, statFile, writeFileAtomic } from '../connection/host-files.js';
 import { evaluate } from '../template/index.js';
+import { flatVars } from '../template/scope.js';
 
 export interface ContextInputs {
   host: string;
@@ -67,8 +68,16 @@ export function createModuleContext(inp: ContextInputs): ApplyContext {
     return res;
   };
 
+  let flat: Record<string, unknown> | undefined;
   return {
-    host: { name: inp.host, vars: inp.vars },
+    host: {
+      name: inp.host,
+      // A task's scope inherits most of its variables (variables.ts); modules see one plain
+      // object, made when first read (most modules never read it).
+      get vars() {
+        return (flat ??= flatVars(inp.vars));
+      },
+    },
     facts: inp.facts,
     checkMode: inp.checkMode,
     diffMode: inp.diffMode,

@@ -21,6 +21,7 @@ import { loadTaskFile, expandLegacyLoop } from '../playbook/index.js';
 import { errorMessage } from '../errors.js';
 import { countResult } from './stats.js';
 import { traceMark } from './run-trace.js';
+import { scopeWith } from './variables.js';
 
 export class NodeRunner {
   /**
@@ -283,7 +284,7 @@ export class NodeRunner {
         if (!Array.isArray(items)) throw new Error(`Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(items)}`);
         const loopVar = node.loopControl?.loopVar ?? 'item';
         for (const item of items) {
-          const itemScope = node.loop === undefined ? scope : Object.assign({}, scope, { [loopVar]: item });
+          const itemScope = node.loop === undefined ? scope : scopeWith(scope, { [loopVar]: item });
           const file = resolve(node.baseDir, renderString(node.file, itemScope, node.location));
           const params: Record<string, unknown> = { ...(eff.params ?? {}) };
           if (node.vars) Object.assign(params, renderValue(node.vars, itemScope, { location: node.location }) as Record<string, unknown>);

@@ -18,6 +18,7 @@ import { expandLegacyLoop } from '../playbook/index.js';
 import { censorResult } from './censor.js';
 import { contextFor, itemScopeOf, resolveSettings, type Settings } from './task-settings.js';
 import type { Worked } from './lookahead.js';
+import { scopeWith } from './variables.js';
 
 export interface TaskRunInput {
   rt: Runtime;
@@ -187,7 +188,7 @@ async function attempts(inp: TaskRunInput, s: Settings, scope: Record<string, un
     if (!retrying) break;
     let done: boolean;
     try {
-      const withResult = task.register ? Object.assign({}, scope, { [task.register]: resultDict(out) }) : scope;
+      const withResult = task.register ? scopeWith(scope, { [task.register]: resultDict(out) }) : scope;
       done = hasUntil ? allTrue(task.until!, withResult, loc) : !out.failed;
     } catch (e) {
       out = failureOutcome(e, out.warnings, rt.verbosity);
@@ -239,7 +240,7 @@ async function once(inp: TaskRunInput, s: Settings, scope: Record<string, unknow
 /** changed_when / failed_when override the module's own verdict (the result is visible under the register name). */
 function applyConditions(task: TaskNode, out: AttemptOutcome, scope: Record<string, unknown>): void {
   if (!task.changedWhen?.length && !task.failedWhen?.length) return;
-  const withResult = task.register ? Object.assign({}, scope, { [task.register]: resultDict(out) }) : scope;
+  const withResult = task.register ? scopeWith(scope, { [task.register]: resultDict(out) }) : scope;
   const loc = task.location;
   if (task.changedWhen?.length) {
     try {

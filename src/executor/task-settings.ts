@@ -12,6 +12,7 @@ import { createModuleContext } from './module-context.js';
 import { renderBool, renderEnvironment, renderString } from './render-keywords.js';
 import { PlaybookError } from '../errors.js';
 import { connectionVars } from './connection-vars.js';
+import { scopeWith } from './variables.js';
 
 /** A task's keywords on one host, rendered in its variables. */
 export interface Settings {
@@ -39,8 +40,8 @@ export function itemScopeOf(scope: Record<string, unknown>, items: unknown[], i:
       previtem: i > 0 ? items[i - 1] : undefined, nextitem: i < items.length - 1 ? items[i + 1] : undefined,
     };
   }
-  // Object.assign, not a spread: see variables.ts (a scope holds ~100 facts).
-  return Object.assign({}, scope, params);
+  // On top of the task's scope, not a copy of it: see variables.ts.
+  return scopeWith(scope, params);
 }
 
 /** Work out a task's settings on a host. Throws PlaybookError (unknown module) or TemplateError. */

@@ -7,6 +7,24 @@
 import type { Inventory } from '../inventory/types.js';
 import { hostVars, groupNames, groupsMap } from '../inventory/index.js';
 import { hostStatusChanges, type HostState } from './host-state.js';
+import { sameVars, snapshotVars, type VarsSnapshot } from './vars-snapshot.js';
+
+/** Fact name -> variable name (`distribution` -> `ansible_distribution`), made once per run, not per host. */
+const FACT_VAR_NAMES = new Map<string, string>();
+
+function factVarName(fact: string): string {
+  let name = FACT_VAR_NAMES.get(fact);
+  if (name === undefined) FACT_VAR_NAMES.set(fact, (name = fact.startsWith('ansible_') ? fact : `ansible_${fact}`));
+  return name;
+}
+
+/** hostLevelSubset's answer for one host and filter (see there). */
+interface Subset {
+  base: Record<string, unknown>;
+  runtime: VarsSnapshot;
+  vars: Record<string, unknown>;
+  magicNames: string[];
+}
 
 export interface MagicSettings {
   playbookDir: string;
@@ -26,19 +44,33 @@ export interface PlayScope {
 }
 
 /*
- * Scopes are built with Object.assign into a new object, never with `{ ...a, ...b }`: with a
- * host's ~100 facts the spread goes through V8's slow path, ~250 KB of garbage and ~1.4 ms per
- * scope, against ~22 KB and ~0.12 ms (a task on 50 hosts builds 50 scopes). The layer that
- * stays the same between tasks (inventory variables with facts) is built once per host and
- * reused until the host's facts change.
+ * The layer that stays the same between tasks (inventory variables with facts, ~250 names) is
+ * built once per host and reused until the host's facts change. A task's scope inherits it
+ * (a prototype chain) and holds only the layers above as its own properties: copying it into
+ * every scope cost ~0.1 ms each (a task on 50 hosts builds 50 scopes, a loop one per item).
+ * Whatever reads a scope must therefore see inherited variables: property reads do; the
+ * template engine's hasVar/varNames/flatVars (src/template/scope.ts) do for the rest; modules
+ * get a flat copy (module-context.ts). Never `{ ...scope }` or Object.assign({}, scope): use
+ * scopeWith(). hostLevel() (what hostvars shows) stays one flat object.
  */
+
+/**
+ * `scope` with `extra` on top (a loop item, a registered result): a new object inheriting
+ * `scope`'s variables rather than copying them. Neither argument is changed.
+ */
+export function scopeWith(scope: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  return Object.assign(Object.create(scope) as Record<string, unknown>, extra);
+}
 export class VariableManager {
   private readonly inventoryCache = new Map<string, Record<string, unknown>>();
   /** Per host: inventory variables then facts as variables, for the facts object they were made from. */
   private readonly baseCache = new Map<string, { facts: object | undefined; gathered: boolean; base: Record<string, unknown> }>();
   private readonly groupNamesCache = new Map<string, string[]>();
-  /** Per base object (see hostBase) and `keep` function: the base's names that pass it. */
-  private readonly baseSubsetKeys = new WeakMap<Record<string, unknown>, Map<(name: string) => boolean, string[]>>();
+  /**
+   * Per host and `keep` function: hostLevelSubset's last answer without the magic variables,
+   * with the layers it came from, and the magic variables' names that pass `keep`.
+   */
+  private readonly subsets = new Map<string, Map<(name: string) => boolean, Subset>>();
   private readonly groups: Record<string, string[]>;
   private playListsCache?: { play: PlayScope; mark: number; hosts: string[]; batch: string[] };
   private readonly hostvarsProxy: Record<string, unknown>;
@@ -86,18 +118,21 @@ export class VariableManager {
     return v;
   }
 
-  /** Facts as variables: `ansible_facts` plus each fact as `ansible_<name>`. */
-  private static factVars(facts: Record<string, unknown> | undefined, gathered: boolean): Record<string, unknown> {
-    if (!gathered) return { ansible_facts: facts ?? {} };
-    const out: Record<string, unknown> = { ansible_facts: facts };
-    for (const [k, v] of Object.entries(facts ?? {})) out[k.startsWith('ansible_') ? k : `ansible_${k}`] = v;
+  /** Facts as variables, set on `out`: `ansible_facts` plus each fact as `ansible_<name>`. */
+  private static addFactVars(out: Record<string, unknown>, facts: Record<string, unknown> | undefined, gathered: boolean): Record<string, unknown> {
+    if (!gathered) {
+      out.ansible_facts = facts ?? {};
+      return out;
+    }
+    out.ansible_facts = facts;
+    for (const [k, v] of Object.entries(facts ?? {})) out[factVarName(k)] = v;
     return out;
   }
 
   /**
    * Inventory variables then facts: made again only when the host's facts change (a module
    * that returns facts replaces the facts object, it never edits it: see task-runner.ts).
-   * Read-only: callers copy it.
+   * Read-only: callers copy it or inherit from it.
    */
   private hostBase(host: string): Record<string, unknown> {
     const state = this.hosts.get(host);
@@ -105,7 +140,7 @@ export class VariableManager {
     const gathered = !!state?.factsGathered;
     const hit = this.baseCache.get(host);
     if (hit && hit.facts === facts && hit.gathered === gathered) return hit.base;
-    const base = Object.assign({}, this.inventoryVars(host), VariableManager.factVars(facts, gathered));
+    const base = VariableManager.addFactVars(Object.assign({}, this.inventoryVars(host)), facts, gathered);
     this.baseCache.set(host, { facts, gathered, base });
     return base;
   }
@@ -121,20 +156,31 @@ export class VariableManager {
   /**
    * The variables of hostLevel(host) whose names pass `keep`, without copying the others
    * (connection settings are read for every task on every host). `keep` must depend on the
-   * name only: which names of the inventory-and-facts layer pass it is remembered for as long
-   * as that layer lives (it holds ~250 names; the other layers are a few).
+   * name only. The answer is remembered per host and `keep` until the inventory-and-facts
+   * layer (~250 names) is made again or the host's runtime variables change; extra vars and
+   * overrides do not change during a run, and magic variables are read fresh (group_names is
+   * a new list each time).
    */
   hostLevelSubset(host: string, keep: (name: string) => boolean): Record<string, unknown> {
     const state = this.hosts.get(host);
-    const out: Record<string, unknown> = {};
+    const runtime = state?.runtimeVars ?? {};
     const base = this.hostBase(host);
-    let byKeep = this.baseSubsetKeys.get(base);
-    if (!byKeep) this.baseSubsetKeys.set(base, (byKeep = new Map()));
-    let names = byKeep.get(keep);
-    if (!names) byKeep.set(keep, (names = Object.keys(base).filter(keep)));
-    for (const k of names) out[k] = base[k];
-    for (const layer of [state?.runtimeVars, this.extraVars, this.overrides[host], this.hostMagic(host)]) {
-      if (layer) for (const k of Object.keys(layer)) if (keep(k)) out[k] = layer[k];
+    let byKeep = this.subsets.get(host);
+    if (!byKeep) this.subsets.set(host, (byKeep = new Map()));
+    let s = byKeep.get(keep);
+    if (!s || s.base !== base || !sameVars(s.runtime, runtime)) {
+      const vars: Record<string, unknown> = {};
+      for (const k of Object.keys(base)) if (keep(k)) vars[k] = base[k];
+      for (const layer of [runtime, this.extraVars, this.overrides[host]]) {
+        if (layer) for (const k of Object.keys(layer)) if (keep(k)) vars[k] = layer[k];
+      }
+      const magicNames = s?.magicNames ?? Object.keys(this.hostMagic(host)).filter(keep);
+      byKeep.set(keep, (s = { base, runtime: snapshotVars(runtime), vars, magicNames }));
+    }
+    const out = { ...s.vars };
+    if (s.magicNames.length) {
+      const magic = this.hostMagic(host);
+      for (const k of s.magicNames) out[k] = magic[k];
     }
     return out;
   }
@@ -172,7 +218,8 @@ export class VariableManager {
     params?: Record<string, unknown>,
   ): Record<string, unknown> {
     const state = this.hosts.get(host);
-    const scope: Record<string, unknown> = Object.assign({}, this.hostBase(host), play.playVars);
+    // Inherits the host's base layer (see the comment above the class).
+    const scope = Object.assign(Object.create(this.hostBase(host)) as Record<string, unknown>, play.playVars);
     for (const l of layers) if (l) Object.assign(scope, l);
     Object.assign(scope, state?.runtimeVars, params, this.extraVars, this.overrides[host], this.hostMagic(host));
     const lists = this.playLists(play);

@@ -73,7 +73,8 @@ export function addIniSource(inv: Inventory, text: string, file: string): void {
     const line = raw.trim();
     if (!line || line[0] === '#' || line[0] === ';') continue;
 
-    const m = SECTION.exec(line);
+    // Only a line starting with '[' can be a section (SECTION's Unicode classes cost a compile).
+    const m = line[0] === '[' ? SECTION.exec(line) : null;
     if (m) {
       group = m[1]!;
       state = m[2] ?? 'hosts';

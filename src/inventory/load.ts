@@ -5,9 +5,12 @@
  * and the extensions of inventory_ignore_extensions, which include `.ini`!); a file is read as a
  * YAML inventory when it is one, else as INI. Then the group_vars/ and host_vars/ next to each
  * source, and next to the playbook, are loaded.
+ *
+ * Files are read with synchronous calls (the functions stay async): inventories are a few small
+ * local files, read before any host is contacted, and an asynchronous stat or read costs
+ * thread-pool rounds (a read four) and, for a missing path, an Error with its stack.
  */
-import { access, readdir, readFile, stat } from 'node:fs/promises';
-import { constants as fsConstants } from 'node:fs';
+import { accessSync, constants as fsConstants, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { InventoryError, K8splayError } from '../errors.js';
@@ -38,12 +41,12 @@ export interface LoadInventoryOptions {
   cwd?: string;
 }
 
-async function exists(p: string): Promise<boolean> {
+/** The path's status, or undefined when it cannot be read (missing or otherwise). */
+function statOf(p: string): Stats | undefined {
   try {
-    await stat(p);
-    return true;
+    return statSync(p, { throwIfNoEntry: false });
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -63,14 +66,12 @@ export async function loadInventory(sources: string[], opts: LoadInventoryOption
   for (const src of sources) {
     if (!src) continue;
     const path = resolve(cwd, expandHome(src));
-    if (isHostListSource(src, await exists(path))) {
+    const st = statOf(path);
+    if (isHostListSource(src, st !== undefined)) {
       addHostListSource(inv, src);
       continue;
     }
-    let st;
-    try {
-      st = await stat(path);
-    } catch {
+    if (!st) {
       throw new InventoryError(`inventory source not found: ${src}`, {
         location: { file: path },
         details: src.includes('/') ? [] : [`to name a single host, end it with a comma: -i '${src},'`],
@@ -79,7 +80,7 @@ export async function loadInventory(sources: string[], opts: LoadInventoryOption
     if (st.isDirectory()) {
       const read = await addDirectorySource(inv, path);
       if (read === 0) {
-        const skipped = (await readdir(path)).filter((e) => isIgnoredInventoryEntry(e) && !IGNORED_NAMES.includes(e) && !e.startsWith('.'));
+        const skipped = readdirSync(path).filter((e) => isIgnoredInventoryEntry(e) && !IGNORED_NAMES.includes(e) && !e.startsWith('.'));
         throw new InventoryError(`no inventory file in folder ${src}`, {
           location: { file: path },
           details: skipped.length
@@ -120,10 +121,10 @@ export async function loadInventory(sources: string[], opts: LoadInventoryOption
 /** Reads an inventory folder's entries; returns how many files were read as inventories. */
 async function addDirectorySource(inv: Inventory, dir: string): Promise<number> {
   let count = 0;
-  for (const name of (await readdir(dir)).sort()) {
+  for (const name of readdirSync(dir).sort()) {
     if (isIgnoredInventoryEntry(name)) continue;
     const full = join(dir, name);
-    const st = await stat(full);
+    const st = statSync(full);
     if (st.isDirectory()) count += await addDirectorySource(inv, full);
     else if (st.isFile()) {
       await addFileSource(inv, full);
@@ -135,12 +136,12 @@ async function addDirectorySource(inv: Inventory, dir: string): Promise<number> 
 
 /** Reads one inventory file: a YAML inventory when it is one, INI otherwise. */
 export async function addFileSource(inv: Inventory, file: string): Promise<void> {
-  const text = await readFile(file, 'utf8');
+  const text = readFileSync(file, 'utf8');
   const ext = extname(file);
   if (ext === '.toml') {
     throw new InventoryError(`TOML inventories are not supported: ${basename(file)}`, { location: { file } });
   }
-  if (text.startsWith('#!') && (await isExecutable(file))) {
+  if (text.startsWith('#!') && isExecutable(file)) {
     throw new InventoryError(`${file} is an executable inventory script, which k8splay does not run`, {
       location: { file, line: 1 },
       details: ['write the hosts as an INI or YAML inventory instead'],
@@ -166,9 +167,9 @@ export async function addFileSource(inv: Inventory, file: string): Promise<void>
   addIniSource(inv, text, file);
 }
 
-async function isExecutable(file: string): Promise<boolean> {
+function isExecutable(file: string): boolean {
   try {
-    await access(file, fsConstants.X_OK);
+    accessSync(file, fsConstants.X_OK);
     return true;
   } catch {
     return false;

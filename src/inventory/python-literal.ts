@@ -16,7 +16,9 @@ const FAIL: LiteralResult = { ok: false };
 export function literalEval(text: string): LiteralResult {
   try {
     // literal_eval strips leading spaces and tabs before parsing.
-    const p = new Parser(text.replace(/^[ \t]+/, ''));
+    let start = 0;
+    while (text[start] === ' ' || text[start] === '\t') start++;
+    const p = new Parser(text.slice(start));
     const value = p.topLevel();
     p.skipSpace();
     if (!p.atEnd()) return FAIL;
@@ -35,9 +37,32 @@ export function parseIniValue(v: string): unknown {
   return r.ok ? r.value : v;
 }
 
+/**
+ * Thrown wherever Python would raise; one instance for all (most INI values are not literals,
+ * and an Error made for each would record a stack trace every time).
+ */
 class NotLiteral extends Error {}
+const NOT_LITERAL = new NotLiteral('not a Python literal');
 
 const IDENT = /[\p{L}\p{N}_]/u;
+
+/**
+ * IDENT.test(c) for one character, without running a Unicode-class regex for ASCII (each such
+ * regex costs ~0.25 ms to compile in a new process; most INI values are ASCII).
+ */
+function isIdentChar(c: string | undefined): boolean {
+  if (c === undefined || c === '') return false;
+  const code = c.charCodeAt(0);
+  if (code < 128) return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+  return IDENT.test(c);
+}
+
+function isDigit(c: string | undefined): boolean {
+  return c !== undefined && c.length > 0 && c.charCodeAt(0) >= 48 && c.charCodeAt(0) <= 57;
+}
+
+/** Characters a string literal (with its prefix) may start with: what STRING_PREFIX needs to see. */
+const STRING_STARTS = '\'"rRuUfFbB';
 const NUMBER =
   /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:(?:\d(?:_?\d)*)?\.\d(?:_?\d)*|\d(?:_?\d)*\.?)(?:[eE][+-]?\d(?:_?\d)*)?[jJ]?)/;
 const STRING_PREFIX = /^(?:[rRuUfFbB]|[fFbB][rR]|[rR][fFbB])?(?='|")/;
@@ -67,7 +92,7 @@ class Parser {
   }
 
   private expect(ch: string): void {
-    if (this.peek() !== ch) throw new NotLiteral();
+    if (this.peek() !== ch) throw NOT_LITERAL;
     this.i++;
   }
 
@@ -95,7 +120,7 @@ class Parser {
       this.i++;
       // Only a plain number may follow a sign (`--1`, `-(-1)`, `-True` are not literals).
       const v = this.atom();
-      if (typeof v !== 'number' || this.signed) throw new NotLiteral();
+      if (typeof v !== 'number' || this.signed) throw NOT_LITERAL;
       this.signed = true;
       return c === '-' ? -v : v;
     }
@@ -113,21 +138,20 @@ class Parser {
     else if (c === '[') v = this.list();
     else if (c === '{') v = this.dictOrSet();
     else {
-      const rest = this.s.slice(this.i);
-      if (STRING_PREFIX.test(rest)) v = this.strings();
-      else if (/^[0-9]|^\.[0-9]/.test(rest)) v = this.number();
-      else if (IDENT.test(c) && !/[0-9]/.test(c)) v = this.name();
-      else throw new NotLiteral();
+      if (c !== '' && STRING_STARTS.includes(c) && STRING_PREFIX.test(this.s.slice(this.i))) v = this.strings();
+      else if (isDigit(c) || (c === '.' && isDigit(this.s[this.i + 1]))) v = this.number();
+      else if (isIdentChar(c) && !isDigit(c)) v = this.name();
+      else throw NOT_LITERAL;
     }
     // A call, subscript or attribute after the atom is not a literal.
     const next = this.peek();
-    if (next === '(' || next === '[' || next === '.') throw new NotLiteral();
+    if (next === '(' || next === '[' || next === '.') throw NOT_LITERAL;
     return v;
   }
 
   private name(): unknown {
     const start = this.i;
-    while (this.i < this.s.length && IDENT.test(this.s[this.i]!)) this.i++;
+    while (this.i < this.s.length && isIdentChar(this.s[this.i])) this.i++;
     const word = this.s.slice(start, this.i);
     if (word === 'True') return true;
     if (word === 'False') return false;
@@ -138,31 +162,32 @@ class Parser {
       this.expect(')');
       return [];
     }
-    throw new NotLiteral();
+    throw NOT_LITERAL;
   }
 
   private number(): number {
     const m = NUMBER.exec(this.s.slice(this.i));
-    if (!m) throw new NotLiteral();
+    if (!m) throw NOT_LITERAL;
     const text = m[0];
     this.i += text.length;
     // `1abc`, `1_`, `0x1g`: Python's tokenizer rejects a literal glued to a name.
-    if (this.i < this.s.length && IDENT.test(this.s[this.i]!)) throw new NotLiteral();
-    if (/[jJ]$/.test(text)) throw new NotLiteral(); // complex: no JSON equivalent
-    const clean = text.replace(/_/g, '');
+    if (this.i < this.s.length && isIdentChar(this.s[this.i])) throw NOT_LITERAL;
+    // (String tests rather than small regexes: each regex costs a compile in every run.)
+    if (text.endsWith('j') || text.endsWith('J')) throw NOT_LITERAL; // complex: no JSON equivalent
+    const clean = text.includes('_') ? text.replaceAll('_', '') : text;
     let value: number;
-    if (/^0[xXoObB]/.test(clean)) {
+    if (clean[0] === '0' && 'xXoObB'.includes(clean[1] ?? '_')) {
       const big = BigInt(clean);
-      if (big > BigInt(Number.MAX_SAFE_INTEGER)) throw new NotLiteral();
+      if (big > BigInt(Number.MAX_SAFE_INTEGER)) throw NOT_LITERAL;
       value = Number(big);
-    } else if (/[.eE]/.test(clean)) {
+    } else if (clean.includes('.') || clean.includes('e') || clean.includes('E')) {
       value = Number(clean);
-      if (!Number.isFinite(value)) throw new NotLiteral(); // 1e999 is inf in Python: no JSON form
+      if (!Number.isFinite(value)) throw NOT_LITERAL; // 1e999 is inf in Python: no JSON form
     } else {
       // "leading zeros in decimal integer literals are not permitted" (but 00 is fine).
-      if (/^0+[1-9]/.test(clean)) throw new NotLiteral();
+      if (clean[0] === '0' && [...clean].some((ch) => ch !== '0')) throw NOT_LITERAL;
       value = Number(clean);
-      if (!Number.isSafeInteger(value)) throw new NotLiteral();
+      if (!Number.isSafeInteger(value)) throw NOT_LITERAL;
     }
     return value;
   }
@@ -174,9 +199,9 @@ class Parser {
     while (STRING_PREFIX.test(this.s.slice(this.i))) {
       const prefix = STRING_PREFIX.exec(this.s.slice(this.i))![0].toLowerCase();
       this.i += prefix.length;
-      if (prefix.includes('f')) throw new NotLiteral(); // f-strings are not literals
+      if (prefix.includes('f')) throw NOT_LITERAL; // f-strings are not literals
       const thisKind = prefix.includes('b') ? 'bytes' : 'str';
-      if (kind && kind !== thisKind) throw new NotLiteral(); // cannot mix bytes and str
+      if (kind && kind !== thisKind) throw NOT_LITERAL; // cannot mix bytes and str
       kind = thisKind;
       out += this.stringBody(prefix.includes('r'), thisKind === 'bytes');
       this.skipSpace();
@@ -192,15 +217,15 @@ class Parser {
     this.i += close.length;
     let body = '';
     for (;;) {
-      if (this.i >= s.length) throw new NotLiteral(); // unterminated
+      if (this.i >= s.length) throw NOT_LITERAL; // unterminated
       if (s.startsWith(close, this.i)) {
         this.i += close.length;
         break;
       }
       const c = s[this.i]!;
-      if (c === '\n' && !triple) throw new NotLiteral();
+      if (c === '\n' && !triple) throw NOT_LITERAL;
       if (c === '\\') {
-        if (this.i + 1 >= s.length) throw new NotLiteral();
+        if (this.i + 1 >= s.length) throw NOT_LITERAL;
         body += c + s[this.i + 1]!;
         this.i += 2;
         continue;
@@ -209,7 +234,7 @@ class Parser {
       this.i++;
     }
     // Bytes literals may only hold ASCII characters.
-    if (bytes && /[^\x00-\x7f]/.test(body)) throw new NotLiteral();
+    if (bytes && /[^\x00-\x7f]/.test(body)) throw NOT_LITERAL;
     if (raw) return body;
     const decoded = unescape(body, bytes);
     return bytes ? decodeLatin1AsUtf8(decoded) : decoded;
@@ -305,7 +330,7 @@ function hashKey(k: unknown): string {
   if (typeof k === 'number') return `n:${k}`;
   if (typeof k === 'boolean') return `n:${k ? 1 : 0}`;
   if (k === null) return 'null';
-  throw new NotLiteral();
+  throw NOT_LITERAL;
 }
 
 /** A dict key as JSON writes it. */
@@ -336,19 +361,19 @@ function unescape(body: string, bytes: boolean): string {
       i += m.length - 1;
     } else if (n === 'x') {
       const m = /^[0-9a-fA-F]{2}/.exec(body.slice(i + 1));
-      if (!m) throw new NotLiteral(); // truncated \xXX escape
+      if (!m) throw NOT_LITERAL; // truncated \xXX escape
       out += String.fromCharCode(parseInt(m[0], 16));
       i += 2;
     } else if (!bytes && (n === 'u' || n === 'U')) {
       const len = n === 'u' ? 4 : 8;
       const hex = body.slice(i + 1, i + 1 + len);
-      if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) throw new NotLiteral();
+      if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) throw NOT_LITERAL;
       const cp = parseInt(hex, 16);
-      if (cp > 0x10ffff) throw new NotLiteral();
+      if (cp > 0x10ffff) throw NOT_LITERAL;
       out += String.fromCodePoint(cp);
       i += len;
     } else if (!bytes && n === 'N') {
-      throw new NotLiteral(); // \N{NAME}: no Unicode name table here
+      throw NOT_LITERAL; // \N{NAME}: no Unicode name table here
     } else {
       out += '\\' + n;
     }

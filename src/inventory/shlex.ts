@@ -10,6 +10,11 @@ const QUOTES = `'"`;
 const ESCAPE = '\\';
 const ESCAPED_QUOTES = '"';
 
+/** A character that ends or changes a word: whitespace, a comment start, a quote, an escape. */
+function isSpecial(c: string, commenters: string): boolean {
+  return WHITESPACE.includes(c) || commenters.includes(c) || QUOTES.includes(c) || ESCAPE.includes(c);
+}
+
 /** Thrown with Python's own wording: "No closing quotation", "No escaped character". */
 export class ShlexError extends Error {}
 
@@ -52,7 +57,13 @@ export function shlexSplit(s: string, comments = true): string[] {
         if (!c) throw new ShlexError('No closing quotation');
         if (c === state) state = 'a';
         else if (ESCAPE.includes(c) && ESCAPED_QUOTES.includes(state)) { escapedState = state; state = c; }
-        else token += c;
+        else {
+          // The characters up to the closing quote or an escape change nothing: take them at once.
+          let j = i;
+          while (j < s.length && s[j] !== state && !(ESCAPE.includes(s[j]!) && ESCAPED_QUOTES.includes(state))) j++;
+          token += c + s.slice(i, j);
+          i = j;
+        }
       } else if (ESCAPE.includes(state)) {
         if (!c) throw new ShlexError('No escaped character');
         // Inside quotes only the quote itself or the escape character may be escaped.
@@ -75,7 +86,11 @@ export function shlexSplit(s: string, comments = true): string[] {
         }
         if (QUOTES.includes(c)) { state = c; continue; }
         if (ESCAPE.includes(c)) { escapedState = 'a'; state = c; continue; }
-        token += c;
+        // A run of plain word characters changes nothing: take it at once (host lines are long).
+        let j = i;
+        while (j < s.length && !isSpecial(s[j]!, commenters)) j++;
+        token += c + s.slice(i, j);
+        i = j;
       }
     }
     if (token || quoted) out.push(token);

@@ -3,8 +3,12 @@
  * NAME, the first of `NAME`, `NAME.yml`, `NAME.yaml`, `NAME.json` that exists is used; when it is
  * a folder, every file in it (sorted, recursively, hidden and `~` files skipped, only those with
  * no extension or a YAML/JSON one) is merged in order.
+ *
+ * The folders are read with synchronous calls (the functions stay async): a run looks for ~4
+ * folders that usually do not exist, and an asynchronous stat costs a thread-pool round and,
+ * when missing, an Error with its stack, several times what the call itself does.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { InventoryError } from '../errors.js';
 import type { Inventory, VarsDir } from './types.js';
@@ -26,10 +30,10 @@ export function parseVarsFile(text: string, file: string): Record<string, unknow
   return data;
 }
 
-async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
+function kindOf(path: string): 'file' | 'dir' | undefined {
   try {
-    const s = await stat(path);
-    return s.isDirectory() ? 'dir' : s.isFile() ? 'file' : undefined;
+    const s = statSync(path, { throwIfNoEntry: false });
+    return s?.isDirectory() ? 'dir' : s?.isFile() ? 'file' : undefined;
   } catch {
     return undefined;
   }
@@ -38,12 +42,12 @@ async function kindOf(path: string): Promise<'file' | 'dir' | undefined> {
 /** The files of a NAME/ vars folder, in the order Ansible merges them. */
 async function filesInVarsFolder(dir: string): Promise<string[]> {
   const out: string[] = [];
-  const entries = (await readdir(dir)).sort();
+  const entries = readdirSync(dir).sort();
   for (const e of entries) {
     if (e.startsWith('.') || e.endsWith('~')) continue;
     const full = join(dir, e);
     const ext = extname(e);
-    const k = await kindOf(full);
+    const k = kindOf(full);
     if (k === 'dir' && !ext) out.push(...(await filesInVarsFolder(full)));
     else if (k === 'file' && (!ext || VARS_EXTENSIONS.includes(ext))) out.push(full);
   }
@@ -54,7 +58,7 @@ async function filesInVarsFolder(dir: string): Promise<string[]> {
 export async function findVarsFiles(base: string, name: string): Promise<string[]> {
   for (const ext of ['', ...VARS_EXTENSIONS]) {
     const p = join(base, name + ext);
-    const k = await kindOf(p);
+    const k = kindOf(p);
     if (k === 'dir') return filesInVarsFolder(p);
     if (k === 'file') return [p];
   }
@@ -68,7 +72,7 @@ async function loadEntityVars(base: string, name: string): Promise<Record<string
   const files = await findVarsFiles(base, name);
   if (files.length === 0) return undefined;
   let merged: Record<string, unknown> = {};
-  for (const f of files) merged = { ...merged, ...parseVarsFile(await readFile(f, 'utf8'), f) };
+  for (const f of files) merged = { ...merged, ...parseVarsFile(readFileSync(f, 'utf8'), f) };
   return merged;
 }
 
@@ -84,7 +88,7 @@ export async function loadVarsDir(inv: Inventory, dir: string, kind: VarsDir['ki
   ];
   for (const [sub, names, target] of plan) {
     const base = join(dir, sub);
-    const k = await kindOf(base);
+    const k = kindOf(base);
     if (k === undefined) continue;
     if (k !== 'dir') throw new InventoryError(`${base} is not a directory`, { location: { file: base } });
     for (const name of names) {

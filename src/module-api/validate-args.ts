@@ -38,12 +38,24 @@ function at(message: string, loc: SourceLocation | undefined, tail = ''): Module
   return new ModuleArgsError(where ? `${message} at ${where}${tail}` : `${message}${tail}`, loc ? { location: loc } : {});
 }
 
-function clone<T>(v: T): T {
+/**
+ * The arguments with their containers copied, so that conversions and defaults never change
+ * the caller's values (a list taken from a variable). `named` is already this call's own
+ * object: only the values that are containers are copied, in one structuredClone (shared
+ * containers stay shared); arguments with none (most tasks) are not copied at all. Values
+ * structuredClone refuses leave every value as it is, as a whole-object clone would.
+ */
+function copyContainers(named: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(named).filter((k) => named[k] !== null && typeof named[k] === 'object');
+  if (!keys.length) return named;
+  let copies: unknown[];
   try {
-    return structuredClone(v);
+    copies = structuredClone(keys.map((k) => named[k]));
   } catch {
-    return v;
+    return named;
   }
+  keys.forEach((k, i) => { named[k] = copies[i]; });
+  return named;
 }
 
 function pathOf(e: ErrorObject): string[] {
@@ -104,9 +116,9 @@ export function checkArgs(mod: LoadedModule, args: Record<string, unknown>, opts
 
   // 2. Unsupported parameters, with the closest supported name and the whole list.
   if (!spec.open) {
-    const candidates = [...spec.names, ...spec.aliases.keys()];
     for (const key of Object.keys(named)) {
       if (isKnownArg(spec, key)) continue;
+      const candidates = [...spec.names, ...spec.aliases.keys()];
       errors.push(at(
         `unsupported parameter '${key}' for module '${def.name}'`, locOf(writtenAs.get(key)),
         `${didYouMean(key, candidates)} (supported parameters: ${supportedList(spec) || 'none'})`,
@@ -117,7 +129,7 @@ export function checkArgs(mod: LoadedModule, args: Record<string, unknown>, opts
 
   // 3. Ansible's type conversions, then the schema (types, choices, required, defaults).
   const props = (def.schema.properties ?? {}) as Record<string, JsonSchema>;
-  const data = coerceObject(clone(named), props, !!opts.partial);
+  const data = coerceObject(copyContainers(named), props, !!opts.partial);
   if (!validate(data)) {
     const missing: string[] = [];
     const reported = new Set<string>();

@@ -2,7 +2,7 @@
  * Reading YAML the way Ansible does (YAML 1.1 as PyYAML resolves it) while keeping where
  * every node came from, so any later error can name file:line:column.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { parseAllDocuments, LineCounter, type Document, type Node as YNode, type ParsedNode, type Tags } from 'yaml';
 import { PlaybookError, formatLocation, type SourceLocation } from '../errors.js';
 
@@ -102,11 +102,14 @@ function firstLine(s: string): string {
   return s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 
-/** Read and parse a YAML file; a missing file is a PlaybookError at `from` when given. */
+/**
+ * Read and parse a YAML file; a missing file is a PlaybookError at `from` when given. The read
+ * is synchronous (a small local file: an asynchronous one costs four thread-pool rounds).
+ */
 export async function readYamlFile(path: string, display: string, from?: SourceLocation): Promise<YamlFile> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
     const where = from ? ` (imported at ${formatLocation(from)})` : '';

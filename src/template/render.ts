@@ -13,7 +13,7 @@ import { Undefined, undefinedFault } from './undefined.js';
 import { pyTruthy, toPlain } from './python.js';
 import { isUnsafe } from './unsafe.js';
 import { RenderSession, VALUE_MODE, keepTrailingNewlines, renderProgramValue } from './session.js';
-import { VarScope, isPossiblyTemplate, isSettled, markClean } from './scope.js';
+import { VarScope, isPossiblyTemplate, isSettled, markClean, varNames } from './scope.js';
 
 export interface RenderOptions {
   /** Where the value was written; put on errors. */
@@ -244,7 +244,7 @@ export function lazyVars(vars: Vars, opts: RenderOptions = {}): Readonly<Vars> {
   const proxy = new Proxy(Object.create(null) as Vars, {
     get: (_t, key) => (typeof key === 'string' && scope.has(key) ? read(key) : undefined),
     has: (_t, key) => typeof key === 'string' && scope.has(key),
-    ownKeys: () => Object.keys(raw),
+    ownKeys: () => varNames(raw),
     getOwnPropertyDescriptor: (_t, key) =>
       typeof key === 'string' && scope.has(key) ? { get: () => read(key), enumerable: true, configurable: true } : undefined,
     set: () => false,

@@ -41,11 +41,35 @@ export function isPossiblyTemplate(s: string): boolean {
 
 const OBJECT_PROTO = Object.prototype as unknown as Record<string, unknown>;
 
-/** `name` is a variable of `raw` (own or inherited through a vars prototype chain). */
+/**
+ * `name` is a variable of `raw`: its own, or one of the layers it inherits from when it is a
+ * vars prototype chain (the executor's task scopes: see src/executor/variables.ts), a variable
+ * holding `undefined` included, as in the same variables copied into one object.
+ */
 export function hasVar(raw: Record<string, unknown>, name: string): boolean {
-  if (Object.prototype.hasOwnProperty.call(raw, name)) return true;
+  for (let o: object | null = raw; o !== null && o !== OBJECT_PROTO; o = Object.getPrototypeOf(o)) {
+    if (Object.prototype.hasOwnProperty.call(o, name)) return true;
+  }
   const v = raw[name];
   return v !== undefined && v !== OBJECT_PROTO[name];
+}
+
+/**
+ * The variables of `raw` as one plain object: `raw` itself, or for a vars prototype chain its
+ * layers copied into a new object, lowest first, so that names, their order and values are
+ * those of the same layers copied with Object.assign (what enumerating a scope shows).
+ */
+export function flatVars(raw: Record<string, unknown>): Record<string, unknown> {
+  const proto = Object.getPrototypeOf(raw);
+  if (proto === OBJECT_PROTO || proto === null) return raw;
+  const layers: object[] = [];
+  for (let o: object | null = raw; o !== null && o !== OBJECT_PROTO; o = Object.getPrototypeOf(o)) layers.push(o);
+  return Object.assign({}, ...layers.reverse());
+}
+
+/** The names of the variables of `raw` (a vars prototype chain's inherited ones included). */
+export function varNames(raw: Record<string, unknown>): string[] {
+  return Object.keys(flatVars(raw));
 }
 
 function isPlainObject(v: object): v is Record<string, unknown> {
@@ -138,7 +162,7 @@ export class VarScope implements Scope {
     const g = globalValue(name, this);
     if (g !== undefined) return g;
     return new Undefined(`'${name}' is undefined`, name, () => {
-      const hint = didYouMean(name, Object.keys(raw));
+      const hint = didYouMean(name, varNames(raw));
       return hint ? [hint.replace(/^, /, '')] : [];
     });
   }
@@ -173,7 +197,7 @@ export class VarsView extends MappingView {
     super();
   }
   keys(): string[] {
-    return Object.keys(this.scope.raw);
+    return varNames(this.scope.raw);
   }
   has(key: string): boolean {
     return this.scope.has(key);
@@ -194,7 +218,7 @@ export class HostView extends MappingView {
     super();
   }
   keys(): string[] {
-    return Object.keys(this.scope.raw);
+    return varNames(this.scope.raw);
   }
   has(key: string): boolean {
     return this.scope.has(key);
@@ -211,7 +235,7 @@ export class HostView extends MappingView {
 /** Every variable of a scope, rendered; variables that cannot be rendered are left out. */
 function materializeScope(scope: VarScope): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(scope.raw)) {
+  for (const k of varNames(scope.raw)) {
     if (k === 'hostvars' || k === 'vars') continue;
     const v = scope.lookup(k);
     if (v instanceof Undefined || v instanceof MappingView || v instanceof Namespace) continue;

@@ -1,11 +1,14 @@
 /**
  * Variable scopes: Ansible's precedence, and the per-host layer reused between tasks (inventory
- * variables with facts) made again whenever the facts change.
+ * variables with facts) made again whenever the facts change, which task scopes inherit.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addChildGroup, addGroup, addHost, emptyInventory, reconcileInventory, setGroupVar, setHostVar } from '../../../src/inventory/build.js';
-import { VariableManager, type PlayScope } from '../../../src/executor/variables.js';
+import { VariableManager, scopeWith, type PlayScope } from '../../../src/executor/variables.js';
+import { createModuleContext } from '../../../src/executor/module-context.js';
+import { evaluateCondition, renderValue } from '../../../src/template/index.js';
+import { flatVars } from '../../../src/template/scope.js';
 import { HostState } from '../../../src/executor/host-state.js';
 import { connectionVars } from '../../../src/executor/connection-vars.js';
 import type { Runtime } from '../../../src/executor/runtime.js';
@@ -121,6 +124,87 @@ test('hostLevelSubset: the names of hostLevel that pass the filter, as the layer
   check();
   assert.equal(vars.hostLevelSubset('h1', keep).ansible_port, 2200);
   assert.equal(vars.hostLevelSubset('h1', keep).ansible_user, 'from-override');
+  // A runtime variable changed in place (set_fact again) is seen too.
+  h1.runtimeVars.ansible_port = 2300;
+  check();
+  assert.equal(vars.hostLevelSubset('h1', keep).ansible_port, 2300);
   // Another filter on the same layer gets its own answer.
   assert.deepEqual(vars.hostLevelSubset('h1', (k) => k === 'level'), { level: 'host' });
+  // Each answer is the caller's own: changing it changes no later answer.
+  const mine = vars.hostLevelSubset('h1', keep);
+  mine.ansible_port = 'changed';
+  check();
+  // Magic variables are read each time: group_names is a new list every time, as in hostLevel.
+  const groupNames = (k: string): boolean => k === 'group_names';
+  const g1 = vars.hostLevelSubset('h1', groupNames).group_names as string[];
+  g1.push('changed');
+  assert.deepEqual(vars.hostLevelSubset('h1', groupNames), { group_names: ['web'] });
+});
+
+/*
+ * Task scopes inherit the host's inventory-and-facts layer instead of copying it (variables.ts):
+ * everything that reads a scope must still see it as one object with every variable.
+ */
+
+/** The same layers as taskScope, copied into one object: what a scope showed before it inherited. */
+function copiedScope(vars: VariableManager, host: string, play: PlayScope, layers: Array<Record<string, unknown>>, params: Record<string, unknown> = {}): Record<string, unknown> {
+  const inherited = vars.taskScope(host, play, layers, params);
+  const out: Record<string, unknown> = {};
+  const chain: object[] = [];
+  for (let o: object | null = inherited; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) chain.unshift(o);
+  for (const layer of chain) for (const k of Object.keys(layer)) out[k] = (layer as Record<string, unknown>)[k];
+  return out;
+}
+
+test('a task scope lists its variables in the order and with the values of one copied object', () => {
+  const { vars, hosts, play } = setup({ h1: { over: 'ridden' } });
+  const h1 = hosts.get('h1')!;
+  h1.facts = { distribution: 'CentOS', level: 'fact' };
+  h1.factsGathered = true;
+  h1.runtimeVars.registered = 'r';
+  const layers = [{ level: 'block', b: 1 }, { level: 'task' }];
+  const scope = vars.taskScope('h1', play, layers, { item: 7 });
+  const expected = copiedScope(vars, 'h1', play, layers, { item: 7 });
+  // `level` comes from the inventory first: it keeps that place, with the task's value.
+  const names = Object.keys(expected);
+  assert.ok(names.indexOf('level') < names.indexOf('ansible_distribution') && names.indexOf('ansible_distribution') < names.indexOf('pv'));
+  assert.deepEqual(flatVars(scope), expected);
+  assert.deepEqual(renderValue('{{ vars.keys() | list }}', scope), names);
+  assert.equal(renderValue('{{ vars.level }}/{{ vars["ansible_distribution"] }}/{{ vars.over }}', scope), 'task/CentOS/ridden');
+  // A loop item's scope, on top: the item and everything below it.
+  const item = scopeWith(scope, { item: 'i', ansible_loop_var: 'item' });
+  assert.deepEqual(renderValue('{{ vars.keys() | list }}', item), [...names, 'ansible_loop_var']);
+  assert.equal(renderValue('{{ item }} {{ level }} {{ ansible_distribution }}', item), 'i task CentOS');
+  assert.equal(scope.item, 7, 'the scope below is not changed');
+});
+
+test('an inherited variable holding undefined is defined, as in a copied scope', () => {
+  const { vars, hosts, play } = setup();
+  const h1 = hosts.get('h1')!;
+  h1.facts = { distribution: 'CentOS', empty: undefined };
+  h1.factsGathered = true;
+  const scope = vars.taskScope('h1', play, []);
+  assert.equal(evaluateCondition('ansible_empty is defined', scope), true);
+  assert.equal(evaluateCondition('ansible_missing is defined', scope), false);
+  assert.equal(evaluateCondition('toString is defined', scope), false);
+});
+
+test('a module sees the task scope as one plain object, with every variable its own', () => {
+  const { vars, hosts, play } = setup();
+  const h1 = hosts.get('h1')!;
+  h1.facts = { distribution: 'CentOS' };
+  h1.factsGathered = true;
+  const scope = scopeWith(vars.taskScope('h1', play, [{ t: 1 }]), { item: 3 });
+  const ctx = createModuleContext({
+    host: 'h1', vars: scope, facts: h1.facts, checkMode: false, diffMode: false, verbosity: 0, become: false,
+    searchDirs: ['/pb'], warn: () => undefined,
+  });
+  const seen = ctx.host.vars;
+  assert.equal(Object.getPrototypeOf(seen), Object.prototype);
+  for (const k of ['level', 'ansible_distribution', 'pv', 't', 'item', 'inventory_hostname']) {
+    assert.ok(Object.prototype.hasOwnProperty.call(seen, k), k);
+  }
+  assert.deepEqual(seen, { ...copiedScope(vars, 'h1', play, [{ t: 1 }]), item: 3 });
+  assert.equal(ctx.host.vars, seen, 'made once per context');
+  assert.equal(ctx.evaluate!('item + t'), 4);
 });

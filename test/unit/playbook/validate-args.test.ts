@@ -20,6 +20,33 @@ test('defaults are applied and the normalised object returned (input untouched)'
   assert.deepEqual(input, { name: 'net.ipv4.ip_forward', value: '1' });
 });
 
+test('nested values get their defaults and conversions in copies: the caller\'s lists and dicts stay as they were', () => {
+  const mod = loaded(defineModule({
+    name: 'nested_defaults',
+    description: 'a schema with nested defaults',
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        opts: { type: 'object', properties: { a: { type: 'integer' }, b: { type: 'string', default: 'x' } } },
+        list: { type: 'array', items: { type: 'string' } },
+        flag: { type: 'boolean', default: true },
+      },
+    },
+    diff: () => ({ changes: [] }),
+  }));
+  const shared = { a: 5 };
+  const input = { opts: shared, list: [1, 2], flag: 'yes' };
+  const out = validateArgs(mod, input);
+  assert.deepEqual(out, { opts: { a: 5, b: 'x' }, list: ['1', '2'], flag: true });
+  assert.deepEqual(input, { opts: { a: 5 }, list: [1, 2], flag: 'yes' });
+  assert.equal(input.opts, shared);
+  // Arguments without containers: the result is still a new object.
+  const flat = { flag: 'no' };
+  assert.deepEqual(validateArgs(mod, flat), { flag: false });
+  assert.deepEqual(flat, { flag: 'no' });
+});
+
 test('aliases are renamed to the canonical name', () => {
   assert.deepEqual(validateArgs(SYSCTL, { key: 'a', val: 'b' }), {
     name: 'a', value: 'b', state: 'present', reload: true, sysctl_file: '/etc/sysctl.conf',
