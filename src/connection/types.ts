@@ -92,6 +92,12 @@ export interface Connection {
    * directly; a host key that could not be recorded); the engine shows each once, as a warning.
    */
   readonly warnings?: string[];
+  /**
+   * True once this connection's shell turned out to be one kept from an earlier run (the
+   * keeper's parking: kept only where that run changed nothing), so this run likely changes
+   * nothing either: the executor then reads the next tasks ahead right after fact gathering.
+   */
+  readonly resumed?: boolean;
 }
 
 /** How a connection is closed (Connection.close). */

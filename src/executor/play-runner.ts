@@ -56,11 +56,12 @@ export async function runPlay(rt: Runtime, play: Play, limitHosts: Set<string> |
     pc.scope = { ...pc.scope, batch };
     if (play.gatherFacts) {
       // Each host's first task is read ahead as soon as its facts are in (lookahead.ts); the
-      // next ones once it turns out to change nothing there (a first run would not use them).
+      // next ones once it turns out to change nothing there (a first run would not use them),
+      // or at once where the shell was kept from a run that changed nothing (Connection.resumed).
       const first = [play.preTasks, play.tasks, play.postTasks].find((section) => section.length);
       if (first) runner.beginList(first);
       const ahead = first && states.length <= rt.limit.concurrency
-        ? (st: HostState) => runner.readAheadFrom(first, [st], inh, 1)
+        ? (st: HostState, likelyUnchanged: boolean) => runner.readAheadFrom(first, [st], inh, likelyUnchanged ? undefined : 1)
         : undefined;
       await gatherStep(rt, pc, states, ahead);
     }
@@ -106,7 +107,7 @@ async function loadVarsFiles(rt: Runtime, play: Play): Promise<Record<string, un
 }
 
 /** The implicit "Gathering Facts" task: one round trip per host. */
-async function gatherStep(rt: Runtime, pc: PlayContext, states: HostState[], ahead?: (st: HostState) => void): Promise<void> {
+async function gatherStep(rt: Runtime, pc: PlayContext, states: HostState[], ahead?: (st: HostState, likelyUnchanged: boolean) => void): Promise<void> {
   const active = states.filter((s) => s.active);
   if (!active.length) return;
   const info: TaskInfo = { name: 'Gathering Facts', action: 'gather_facts', location: pc.play.location, tags: ['always'] };
@@ -121,7 +122,7 @@ async function gatherStep(rt: Runtime, pc: PlayContext, states: HostState[], ahe
       st.facts = markUnsafe(facts);
       st.factsGathered = true;
       rt.lookahead?.varsChanged();
-      ahead?.(st);
+      ahead?.(st, conn.resumed === true);
       return { host: st.name, status: 'ok', changed: false, data: {}, durationMs: performance.now() - started };
     } catch (e) {
       const unreachable = e instanceof ConnectionError;

@@ -28,6 +28,7 @@ export function traced(conn: Connection): Connection {
     get kind() { return conn.kind; },
     get host() { return conn.host; },
     get warnings() { return conn.warnings; },
+    get resumed() { return conn.resumed; },
     connect: async () => {
       const t0 = performance.now();
       try { await conn.connect(); } finally { line(t0, `${conn.host} connect`); }

@@ -24,9 +24,9 @@ interface Logged {
 const sentCount = (log: string[]): number => log.filter((l) => l.startsWith('exec ') || l.startsWith('get ')).length;
 
 /** Run `dir`'s site.yml with read-ahead at `window` (0: off). */
-async function runLogged(dir: string, window: number, opts: Partial<RunOptions> = {}, delay?: (host: string, cmd: string) => number): Promise<Logged> {
+async function runLogged(dir: string, window: number, opts: Partial<RunOptions> = {}, delay?: (host: string, cmd: string) => number, resumed?: boolean): Promise<Logged> {
   const log: string[] = [];
-  const local = localWith({ sent: (host, kind, what) => log.push(`${kind} ${host} ${what}`), delay });
+  const local = localWith({ sent: (host, kind, what) => log.push(`${kind} ${host} ${what}`), delay, ...(resumed ? { resumed: () => true } : {}) });
   const events = new RunEventBus();
   events.on('task:start', (p) => log.push(`start ${p.task.name}`));
   const before = process.env.K8SPLAY_READ_AHEAD;
@@ -263,6 +263,33 @@ test('read-ahead: a value changed in place by a template is seen by the tasks re
     assert.equal(readFileSync(join(on, 'z', 'f'), 'utf8'), readFileSync(join(off, 'z', 'f'), 'utf8'), `run ${step}`);
   }
   assert.equal(readFileSync(join(on, 'z', 'f'), 'utf8'), 'n=1\n');
+});
+
+test('read-ahead: where the shell was kept from a run that changed nothing, the tasks after facts are read at once', async () => {
+  const withFacts = (d: string): Record<string, string> => {
+    const files = PREPARE(d);
+    return { ...files, 'site.yml': files['site.yml']!.replace('gather_facts: false', 'gather_facts: true') };
+  };
+  const on = projectOf(withFacts);
+  const off = projectOf(withFacts);
+  // A first run where the hint is wrong (every task changes something): the same run, the same files.
+  const first = await runLogged(on, 6, {}, undefined, true);
+  const firstOff = await runLogged(off, 0);
+  assert.equal(shown(first.result).replaceAll(on, 'DIR'), shown(firstOff.result).replaceAll(off, 'DIR'));
+  assert.equal(first.result.stats.h1!.changed, 6);
+  assert.equal(readFileSync(join(on, 'h1', 'f'), 'utf8'), 'alpha=1\nbeta=2\n');
+  // Re-runs: the copy task's read (the fifth task) goes out before the first task starts only
+  // where the shell was kept; every read is used either way.
+  const kept = await runLogged(on, 6, {}, undefined, true);
+  const fresh = await runLogged(on, 6);
+  for (const r of [kept, fresh]) assert.equal(r.result.stats.h1!.changed, 0);
+  const readBeforeFirstTask = (log: string[]): boolean => {
+    const read = log.findIndex((l) => l.startsWith('exec h1 ') && l.includes(`${on}/h1/c`));
+    return read !== -1 && read < log.indexOf('start dir');
+  };
+  assert.equal(readBeforeFirstTask(kept.log), true, kept.log.join('\n'));
+  assert.equal(readBeforeFirstTask(fresh.log), false, fresh.log.join('\n'));
+  assert.equal(sentCount(kept.log), sentCount(fresh.log));
 });
 
 test('read-ahead: a host read ahead before another host\'s facts are in sees them at its turn', async () => {

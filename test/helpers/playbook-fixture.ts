@@ -62,6 +62,8 @@ export interface LocalHooks {
   sent?(host: string, kind: 'exec' | 'get', what: string): void;
   /** Milliseconds to hold a command's answer before passing it on (a slow host). */
   delay?(host: string, command: string): number;
+  /** Connection.resumed, per host (a shell kept from a run that changed nothing). */
+  resumed?(host: string): boolean;
 }
 
 /** A connection type for run({ connections }): the local connection, watched or slowed by `hooks`. */
@@ -71,6 +73,7 @@ export function localWith(hooks: LocalHooks): ConnectionFactory {
     return {
       kind: hooks.kind ?? c.kind, host: c.host,
       ...(hooks.warnings ? { warnings: hooks.warnings(o.host) } : {}),
+      ...(hooks.resumed ? { resumed: hooks.resumed(o.host) } : {}),
       connect: () => c.connect(), close: () => c.close(),
       get: (path, g) => {
         hooks.sent?.(o.host, 'get', path);
