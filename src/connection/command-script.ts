@@ -23,13 +23,15 @@ export function readyScript(token: string, shell = '/bin/sh'): string {
 
 /**
  * Shell text for a shell that runs already (parked by an earlier run, see ShellStreams.resumed):
- * it prints the ready marker of the new session's token, as readyScript does at a start. The
- * subshell keeps its helper variables and positional parameters out of the shell ($$ is still
- * the shell's pid there), and the one variable the command wrapper leaves in the shell is
- * cleared: the next command finds what it would find in a new shell.
+ * it prints the ready marker of the new session's token, as readyScript does at a start. It
+ * runs in the shell itself (a subshell would be a fork on the host, most of the rearm's time):
+ * its helper variables are unset after, the positional parameters set back to none (what the
+ * shell started with; commands, in subshells, cannot change them), and the one variable the
+ * command wrapper leaves in the shell is cleared: the next command finds what it would find
+ * in a new shell.
  */
 export function rearmScript(token: string): string {
-  return `unset k8sp_rc; ( ${announce(token)} )\n`;
+  return `unset k8sp_rc; ${announce(token)}; set --; unset k8sp_g k8sp_s\n`;
 }
 
 /** Prints the ready marker: token, pid and process group of the shell. */

@@ -124,6 +124,12 @@ export class PersistentShell {
   private startTimer?: NodeJS.Timeout;
   private resumeTimer?: NodeJS.Timeout;
   private readyWaiters: Array<{ resolve(i: ShellIdentity): void; reject(e: unknown): void }> = [];
+  private usableWaiters: Array<{ resolve(): void; reject(e: unknown): void }> = [];
+  /**
+   * A resumed shell not yet heard from: commands are written behind its rearm text at once
+   * (no round trip first). Should it turn out dead, none of them ran: they go to the new shell.
+   */
+  private pipelined = false;
 
   /**
    * @param streams the transport, already running the launch line built with `opts.token`
@@ -149,6 +155,17 @@ export class PersistentShell {
     return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
+  /**
+   * Resolves once commands can be sent without waiting: when the shell is ready, or as soon as
+   * a resumed (parked) shell is attached, its commands then following its rearm text. Rejects
+   * if the shell could not start.
+   */
+  whenUsable(): Promise<void> {
+    if (this.state === 'dead') return Promise.reject(new ConnectionError(this.opts.host, 'shell is closed'));
+    if (this.state !== 'starting' || this.pipelined) return Promise.resolve();
+    return new Promise((resolve, reject) => this.usableWaiters.push({ resolve, reject }));
+  }
+
   /** Run one command. Never rejects for a non-zero exit status. */
   exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     return new Promise((resolve, reject) => this.enqueue({ command, opts, resolve, reject }));
@@ -158,7 +175,7 @@ export class PersistentShell {
   enqueue(p: PendingExec): void {
     if (this.state === 'dead' || this.state === 'closing') {
       p.reject(new ConnectionError(this.opts.host, 'shell is closed'));
-    } else if (this.state === 'starting') {
+    } else if (this.state === 'starting' && !this.pipelined) {
       this.queue.push(p);
     } else {
       this.write(p);
@@ -279,6 +296,9 @@ export class PersistentShell {
     if (s.resumed) {
       if (!s.resumed.rearmed) s.stdin.write(rearmScript(this.opts.token));
       this.resumeTimer = setTimeout(() => this.reopen(s), Math.min(RESUME_READY_MS, (this.opts.startTimeoutMs ?? 30_000) / 2));
+      this.pipelined = true;
+      for (const p of this.queue.splice(0)) this.write(p);
+      for (const w of this.usableWaiters.splice(0)) w.resolve();
     }
     s.closed.then((reason) => {
       if (this.streams !== s) return;
@@ -304,6 +324,12 @@ export class PersistentShell {
     this.streams = undefined;
     this.scanners = [];
     s.destroy();
+    // Written behind the rearm text: the shell never answered that, so it ran none of them
+    // (it reads in order, and a command's begin marker comes after its ready line).
+    this.pipelined = false;
+    const unanswered = [...this.inflight.values()].sort((a, b) => a.seq - b.seq);
+    this.inflight.clear();
+    this.queue.unshift(...unanswered.map((f) => f.p));
     // A new shell start: its own full time limit.
     this.armStartTimer();
     s.resumed.reopen().then(
@@ -326,9 +352,11 @@ export class PersistentShell {
       clearTimeout(this.startTimer);
       clearTimeout(this.resumeTimer);
       this.state = 'ready';
+      this.pipelined = false;
       this.identity = { pid: m.pid, pgid: m.pgid };
       this.handshakeText = '';
       for (const w of this.readyWaiters.splice(0)) w.resolve(this.identity);
+      for (const w of this.usableWaiters.splice(0)) w.resolve();
       for (const p of this.queue.splice(0)) this.write(p);
       return;
     }
@@ -409,9 +437,11 @@ export class PersistentShell {
   private die(error: Error): void {
     if (this.state === 'dead') return;
     this.state = 'dead';
+    this.pipelined = false;
     clearTimeout(this.startTimer);
     clearTimeout(this.resumeTimer);
     for (const w of this.readyWaiters.splice(0)) w.reject(error);
+    for (const w of this.usableWaiters.splice(0)) w.reject(error);
     for (const f of this.inflight.values()) {
       clearTimeout(f.timer);
       f.p.reject(error);

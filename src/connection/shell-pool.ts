@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { BecomeError, ConnectionError } from '../errors.js';
 import type { BecomeSpec, ExecOptions, ExecResult } from './types.js';
-import { PersistentShell, type OpenShell, type PendingExec, type ShellIdentity } from './persistent-shell.js';
+import { PersistentShell, type Handshake, type OpenShell, type PendingExec, type ShellIdentity, type ShellParking } from './persistent-shell.js';
 import { newSessionToken, readyScript, rearmScript } from './command-script.js';
 import { becomeKey, becomeLaunch } from './become.js';
 import { shellQuote } from './quote.js';
@@ -48,9 +48,17 @@ function plainLaunch(token: string, shell: string): string {
   return `exec ${shellQuote(shell)} -c ${shellQuote(readyScript(token, shell))}`;
 }
 
+/** How a shell of the pool is started: what a transport is asked to open (OpenShell's arguments). */
+export interface PlannedShell {
+  launch: string;
+  park: ShellParking;
+}
+
 export class ShellPool {
   private readonly slots = new Map<string, PersistentShell>();
   private readonly parkKeys = new Map<string, string>();
+  /** Session tokens chosen ahead by plan(), per identity, for the next start. */
+  private readonly planned = new Map<string, string>();
   private closed = false;
 
   constructor(private readonly opts: ShellPoolOptions) {}
@@ -67,6 +75,28 @@ export class ShellPool {
   async open(become?: BecomeSpec): Promise<ShellIdentity> {
     if (this.closed) throw new ConnectionError(this.opts.host, 'connection closed');
     return this.shell(become).whenReady();
+  }
+
+  /**
+   * Start the shell of an identity and wait until commands can be sent: as open(), except
+   * that a shell parked by an earlier run counts at once (commands follow its rearm text and
+   * move to a new shell if it turns out dead; PersistentShell.whenUsable).
+   */
+  async usable(become?: BecomeSpec): Promise<void> {
+    if (this.closed) throw new ConnectionError(this.opts.host, 'connection closed');
+    return this.shell(become).whenUsable();
+  }
+
+  /**
+   * What the next start of the shell of `become` (plain by default) will ask its transport
+   * for, fixed now: a transport may open that channel ahead (the keeper, with its session) and
+   * hand it to the openShell call asking for exactly this.
+   */
+  plan(become?: BecomeSpec): PlannedShell {
+    const id = becomeKey(become);
+    const token = newSessionToken();
+    this.planned.set(id, token);
+    return { launch: this.launch(become, token).launch, park: { key: this.parkKey(become), rearm: rearmScript(token) } };
   }
 
   /**
@@ -92,21 +122,34 @@ export class ShellPool {
   }
 
   private start(become: BecomeSpec | undefined): PersistentShell {
-    const token = newSessionToken();
-    const shell = this.opts.shell ?? '/bin/sh';
-    const host = this.opts.host;
-    const b = become ? becomeLaunch(become, token, shell) : undefined;
-    const launch = b ? b.launch : plainLaunch(token, shell);
     const id = becomeKey(become);
-    let parkKey = this.parkKeys.get(id);
-    if (!parkKey) this.parkKeys.set(id, (parkKey = shellParkKey(shell, become)));
-    return new PersistentShell(this.opts.openShell(launch, { key: parkKey, rearm: rearmScript(token) }), {
+    const token = this.planned.get(id) ?? newSessionToken();
+    this.planned.delete(id);
+    const host = this.opts.host;
+    const { launch, handshake } = this.launch(become, token);
+    return new PersistentShell(this.opts.openShell(launch, { key: this.parkKey(become), rearm: rearmScript(token) }), {
       host,
       token,
-      ...(b ? { handshake: b.handshake, startError: (m: string) => new BecomeError(host, m) } : {}),
+      ...(handshake ? { handshake, startError: (m: string) => new BecomeError(host, m) } : {}),
       ...(this.opts.startTimeoutMs !== undefined ? { startTimeoutMs: this.opts.startTimeoutMs } : {}),
       onAbandon: (old, unstarted) => this.recover(become, old, unstarted),
     });
+  }
+
+  /** The launch line of a shell of `become` with `token` (and the become prompt's handshake). */
+  private launch(become: BecomeSpec | undefined, token: string): { launch: string; handshake?: Handshake } {
+    const shell = this.opts.shell ?? '/bin/sh';
+    if (!become) return { launch: plainLaunch(token, shell) };
+    const b = becomeLaunch(become, token, shell);
+    return { launch: b.launch, handshake: b.handshake };
+  }
+
+  /** The park key of the shell of `become` (computed once per identity). */
+  private parkKey(become: BecomeSpec | undefined): string {
+    const id = becomeKey(become);
+    let key = this.parkKeys.get(id);
+    if (!key) this.parkKeys.set(id, (key = shellParkKey(this.opts.shell ?? '/bin/sh', become)));
+    return key;
   }
 
   /**

@@ -4,30 +4,38 @@
  * reported the way the direct connection words it: the connection's loss when that came first,
  * else the shell's exit. A client done with an idle shell may park it instead (see
  * parked-shells.ts): the channel is then let go of, still open, and the socket ends.
+ *
+ * The socket is the channel's own (an exec request), or the session's (the first shell, asked
+ * with the connect request): then the channel's end does not end the socket.
  */
 import type { Socket } from 'node:net';
 import type { ClientChannel } from 'ssh2';
-import { encodeFrame, FRAME, FrameDecoder, type ChannelClose, type ParkRequest } from './protocol.js';
+import { FRAME, FrameDecoder, type ChannelClose, type ParkRequest } from './protocol.js';
 import type { KeptConnection } from './kept-connection.js';
 import { channelIdle } from './parked-shells.js';
+import { frameWriter } from './frame-writer.js';
+
+export interface BridgeOptions {
+  /** Bytes the client sent after its request line. */
+  rest: Buffer;
+  /** Runs once, when the channel is finished with (closed or parked). */
+  done: () => void;
+  /** Takes the channel when the client parks it; false: refused (the shell's stdin is ended instead). */
+  park?: (ch: ClientChannel) => boolean;
+  /** The socket is the session's: the channel's last frame leaves it open. */
+  shared?: boolean;
+}
 
 /**
- * Carry `ch` over `sock` until either ends. `rest`: bytes the client sent after its request
- * line. `done` runs once, when the channel is finished with (closed or parked). `park` takes
- * the channel when the client parks it; false: refused (the shell's stdin is ended instead).
+ * Carry `ch` over `sock` until either ends. A channel handed out paused (a parked shell whose
+ * output must wait for its client) flows from here on.
  */
-export function bridgeChannel(
-  sock: Socket,
-  ch: ClientChannel,
-  conn: KeptConnection,
-  rest: Buffer,
-  done: () => void,
-  park?: (ch: ClientChannel) => boolean,
-): void {
+export function bridgeChannel(sock: Socket, ch: ClientChannel, conn: KeptConnection, opts: BridgeOptions): void {
+  const { rest, done, park, shared = false } = opts;
+  const out = frameWriter(sock);
   let exitInfo = '';
+  /** Closed or parked: whatever the client sends after is not for this channel any more. */
   let finished = false;
-  /** Handed to `park`: whatever the client sends after is not for this channel any more. */
-  let parked = false;
   /** Bytes of output sent to the client: a park request that saw fewer missed some. */
   let sent = 0;
   const kill = (): void => {
@@ -43,11 +51,23 @@ export function bridgeChannel(
       // already closed
     }
   };
+  /**
+   * The channel's last frame: it ends the channel's own socket; a session's stays open. Either
+   * is read on (unpaused), so that its end is seen.
+   */
+  const last = (type: number, payload?: string): void => {
+    sock.off('data', onData);
+    sock.off('drain', onSockDrain);
+    sock.off('close', onSockClose);
+    if (!shared) out.end(type, payload);
+    else if (sock.writable) out.send(type, payload);
+    sock.resume();
+  };
   const finish = (close: ChannelClose): void => {
     if (finished) return;
     finished = true;
     unsubscribe();
-    if (!sock.destroyed) sock.end(encodeFrame(FRAME.CLOSE, JSON.stringify(close)));
+    last(FRAME.CLOSE, JSON.stringify(close));
     done();
   };
   const unsubscribe = conn.onLost((reason) => finish({ reason, lost: true }));
@@ -65,11 +85,11 @@ export function bridgeChannel(
   };
   const onStdout = (d: Buffer): void => {
     sent += d.length;
-    if (!sock.destroyed && !sock.write(encodeFrame(FRAME.STDOUT, d))) pauseChannel();
+    if (!out.send(FRAME.STDOUT, d)) pauseChannel();
   };
   const onStderr = (d: Buffer): void => {
     sent += d.length;
-    if (!sock.destroyed && !sock.write(encodeFrame(FRAME.STDERR, d))) pauseChannel();
+    if (!out.send(FRAME.STDERR, d)) pauseChannel();
   };
   const onSockDrain = (): void => {
     ch.resume();
@@ -98,7 +118,6 @@ export function bridgeChannel(
     }
     if (park && seen === sent && !exitInfo && !conn.lost && !conn.closing && channelIdle(ch) && park(ch)) {
       finished = true;
-      parked = true;
       unsubscribe();
       ch.off('exit', onExit);
       ch.off('close', onClose);
@@ -106,21 +125,32 @@ export function bridgeChannel(
       ch.stderr.off('data', onStderr);
       ch.off('drain', onChannelDrain);
       ch.off('error', ignore);
-      sock.off('drain', onSockDrain);
-      sock.off('data', onData);
-      sock.end(encodeFrame(FRAME.PARKED));
+      last(FRAME.PARKED);
       done();
       return;
     }
     ch.end();
   };
 
+  /**
+   * Stdin frames of one read, written to the channel together: commands sent together (a
+   * task's checks on several files) go to the host in one SSH packet, not one each.
+   */
+  let stdin: Buffer[] = [];
+  const flushStdin = (): void => {
+    if (!stdin.length) return;
+    const data = stdin.length === 1 ? stdin[0]! : Buffer.concat(stdin);
+    stdin = [];
+    if (!finished && !ch.write(data)) sock.pause();
+  };
   const decoder = new FrameDecoder((type, payload) => {
-    if (parked) return;
+    if (finished) return;
+    if (type === FRAME.STDIN) {
+      stdin.push(payload);
+      return;
+    }
+    flushStdin();
     switch (type) {
-      case FRAME.STDIN:
-        if (!ch.write(payload)) sock.pause();
-        break;
       case FRAME.STDIN_EOF:
         ch.end();
         break;
@@ -135,17 +165,23 @@ export function bridgeChannel(
     try {
       decoder.push(chunk);
     } catch {
+      stdin = [];
       kill();
       sock.destroy();
+      return;
     }
+    flushStdin();
   };
-  sock.on('data', onData);
   // The client went away (its run ended or crashed) with the channel open: end what it ran
   // rather than leave it to notice its stdin closed (the connection itself stays).
-  sock.on('close', () => {
+  const onSockClose = (): void => {
     if (!finished) kill();
-  });
+  };
+  sock.on('data', onData);
+  sock.on('close', onSockClose);
   sock.on('error', () => undefined);
   if (rest.length) onData(rest);
   sock.resume();
+  ch.resume();
+  ch.stderr.resume();
 }

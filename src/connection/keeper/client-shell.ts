@@ -1,9 +1,10 @@
 /**
  * Client side of one channel through the keeper: the same ShellStreams an ssh exec channel
- * gives (see ssh/channel-shell.ts), over frames on a unix socket. Its `closed` reason is the
- * keeper's (the shell's exit, or the connection's loss, which is also told to the connection);
- * a keeper that vanishes counts as the connection lost. Parking hands the shell back to the
- * keeper for the next run (keeper/parked-shells.ts).
+ * gives (see ssh/channel-shell.ts), over frames on a unix socket: the channel's own, or the
+ * session's for the shell asked with the connect request. Its `closed` reason is the keeper's
+ * (the shell's exit, or the connection's loss, which is also told to the connection); a keeper
+ * that vanishes counts as the connection lost. Parking hands the shell back to the keeper for
+ * the next run (keeper/parked-shells.ts).
  */
 import type { Socket } from 'node:net';
 import { Readable, Writable } from 'node:stream';
@@ -17,14 +18,74 @@ export type ChannelHooks = Pick<TransportHooks, 'lostReason' | 'onLost' | 'markL
   keeperGone(): string;
 };
 
+/** Largest stdin frame made of several writes joined (a single larger write stays whole). */
+const STDIN_FRAME = 1024 * 1024;
+
 /** What a parked shell's streams end with (their `closed` reason). */
 export const PARKED_REASON = 'shell parked for the next run';
+
+/** A channel carried on a session socket: its streams, and what the session hands it. */
+export interface SessionChannel {
+  streams: ShellStreams;
+  /** A channel frame (stdout, stderr, close, parked) read on the session socket. */
+  frame(type: number, payload: Buffer): void;
+  /** The session socket closed: `ours` when this side ended it (not a loss then). */
+  gone(ours: boolean): void;
+}
 
 /**
  * Wrap a keeper socket whose exec request was answered ok. `rest`: bytes after the answer.
  * `parkable`: the request carried a park key, so the streams can park their shell.
  */
 export function keeperChannelStreams(sock: Socket, rest: Buffer, hooks: ChannelHooks, parkable = false): ShellStreams {
+  const ch = channel(sock, hooks, parkable, false);
+  const decoder = new FrameDecoder(ch.frame);
+  const onData = (chunk: Buffer): void => {
+    try {
+      decoder.push(chunk);
+    } catch (e) {
+      sock.destroy(e as Error);
+    }
+  };
+  sock.on('data', onData);
+  sock.on('error', () => undefined);
+  sock.once('close', () => ch.gone(false));
+  if (rest.length) onData(rest);
+  sock.resume();
+  return ch.streams;
+}
+
+/**
+ * The shell asked with a session's connect request, on the session socket (answered with
+ * `shell`): the session reads the socket and hands this channel its frames.
+ */
+export function sessionChannelStreams(sock: Socket, hooks: ChannelHooks, parkable: boolean): SessionChannel {
+  return channel(sock, hooks, parkable, true);
+}
+
+/** Stdin frames carrying `chunks`, joined up to STDIN_FRAME bytes a frame (far below MAX_FRAME). */
+function stdinFrames(chunks: Buffer[]): Buffer[] {
+  const frames: Buffer[] = [];
+  let group: Buffer[] = [];
+  let size = 0;
+  for (const c of chunks) {
+    if (size && size + c.length > STDIN_FRAME) {
+      frames.push(encodeFrame(FRAME.STDIN, Buffer.concat(group, size)));
+      group = [];
+      size = 0;
+    }
+    group.push(c);
+    size += c.length;
+  }
+  frames.push(encodeFrame(FRAME.STDIN, group.length === 1 ? group[0]! : Buffer.concat(group, size)));
+  return frames;
+}
+
+function channel(sock: Socket, hooks: ChannelHooks, parkable: boolean, shared: boolean): SessionChannel {
+  const send = (frame: Buffer, cb?: () => void): void => {
+    if (cb) sock.write(frame, () => cb());
+    else sock.write(frame);
+  };
   const stdout = new Readable({ read() {} });
   const stderr = new Readable({ read() {} });
   let settle!: (reason: string) => void;
@@ -44,8 +105,16 @@ export function keeperChannelStreams(sock: Socket, rest: Buffer, hooks: ChannelH
     parkAnswer?.(reason === PARKED_REASON);
   };
   const unsubscribe = hooks.onLost((reason) => end(reason));
+  /** The channel's last frame came: its own socket is done with; a session's goes on. */
+  const last = (reason: string): void => {
+    end(reason);
+    if (!shared) sock.end();
+  };
+  /** Writable here: our socket, open, the channel not ended. */
+  const open = (): boolean => !sock.destroyed && sock.writable && !ended;
 
-  const decoder = new FrameDecoder((type, payload) => {
+  const frame = (type: number, payload: Buffer): void => {
+    if (ended) return;
     if (type === FRAME.STDOUT) {
       seen += payload.length;
       stdout.push(payload);
@@ -53,8 +122,7 @@ export function keeperChannelStreams(sock: Socket, rest: Buffer, hooks: ChannelH
       seen += payload.length;
       stderr.push(payload);
     } else if (type === FRAME.PARKED) {
-      end(PARKED_REASON);
-      sock.end();
+      last(PARKED_REASON);
     } else if (type === FRAME.CLOSE) {
       let c: ChannelClose;
       try {
@@ -63,50 +131,49 @@ export function keeperChannelStreams(sock: Socket, rest: Buffer, hooks: ChannelH
         c = { reason: 'ssh channel closed', lost: false };
       }
       if (c.lost) hooks.markLost(c.reason);
-      end(hooks.lostReason() ?? c.reason);
-      sock.end();
-    }
-  });
-  const onData = (chunk: Buffer): void => {
-    try {
-      decoder.push(chunk);
-    } catch (e) {
-      sock.destroy(e as Error);
+      last(hooks.lostReason() ?? c.reason);
     }
   };
-  sock.on('data', onData);
-  sock.on('error', () => undefined);
-  sock.once('close', () => {
+  const gone = (ours: boolean): void => {
     if (ended) return;
+    if (ours) return end('connection closed');
     // No close frame: the keeper itself went away, and the connection with it.
     const reason = hooks.keeperGone();
     hooks.markLost(reason);
     end(hooks.lostReason() ?? reason);
-  });
-  if (rest.length) onData(rest);
-  sock.resume();
+  };
 
   const stdin = new Writable({
     write(chunk: Buffer, _enc, cb) {
-      if (sock.destroyed || ended) return cb();
+      if (!open()) return cb();
       // The callback waits for the socket: a large stdin is not buffered whole.
-      sock.write(encodeFrame(FRAME.STDIN, chunk), () => cb());
+      send(encodeFrame(FRAME.STDIN, chunk), cb);
+    },
+    // What was written meanwhile (the commands a task sends together, the next tasks'
+    // read-ahead) leaves as one frame in one write: one wakeup of the keeper, one SSH packet.
+    writev(chunks: Array<{ chunk: Buffer }>, cb) {
+      if (!open()) return cb();
+      const frames = stdinFrames(chunks.map((c) => c.chunk));
+      sock.cork();
+      for (let i = 0; i < frames.length - 1; i++) send(frames[i]!);
+      send(frames[frames.length - 1]!, cb);
+      sock.uncork();
     },
     final(cb) {
-      if (!sock.destroyed && !ended) sock.write(encodeFrame(FRAME.STDIN_EOF));
+      if (open()) send(encodeFrame(FRAME.STDIN_EOF));
       cb();
     },
   });
 
   let destroyed = false;
   const park = (): Promise<boolean> => {
-    if (ended || destroyed || sock.destroyed || parkAnswer) return Promise.resolve(false);
+    if (destroyed || !open() || parkAnswer) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {
       parkAnswer = resolve;
-      sock.write(encodeFrame(FRAME.PARK, JSON.stringify({ seen } satisfies ParkRequest)));
+      send(encodeFrame(FRAME.PARK, JSON.stringify({ seen } satisfies ParkRequest)));
     });
   };
-  return {
+  const streams: ShellStreams = {
     stdin,
     stdout,
     stderr,
@@ -115,10 +182,12 @@ export function keeperChannelStreams(sock: Socket, rest: Buffer, hooks: ChannelH
     destroy() {
       if (destroyed) return;
       destroyed = true;
-      if (sock.destroyed || ended) return;
+      if (!open()) return;
       // The keeper signals and closes the channel, then sends its close frame.
-      sock.write(encodeFrame(FRAME.KILL));
-      setTimeout(() => sock.destroy(), 2000).unref();
+      send(encodeFrame(FRAME.KILL));
+      // A channel's own socket goes anyway (a session's ends with the session).
+      if (!shared) setTimeout(() => sock.destroy(), 2000).unref();
     },
   };
+  return { streams, frame, gone };
 }

@@ -23,9 +23,10 @@ import { HostKeyChecker } from '../ssh/host-key-check.js';
 import { sftpReadFile } from '../ssh/sftp-read.js';
 import { KeptConnection } from './kept-connection.js';
 import { bridgeChannel } from './bridge.js';
+import { frameWriter } from './frame-writer.js';
 import {
-  encodeFrame, errorToWire, FRAME, LineReader, PROTOCOL_VERSION,
-  type ConnectRequest, type ExecRequest, type GetRequest, type KeeperAnswer, type KeeperRequest, type KeeperStatus,
+  errorToWire, FRAME, LineReader, PROTOCOL_VERSION,
+  type ConnectRequest, type ExecRequest, type GetRequest, type KeeperAnswer, type KeeperRequest, type KeeperStatus, type ShellRequest,
 } from './protocol.js';
 
 export interface KeeperOptions {
@@ -50,6 +51,7 @@ export class Keeper {
   private readonly lostReasons = new Map<string, string>();
   private readonly clients = new Set<Socket>();
   private nextId = 1;
+  private readonly requests = { connect: 0, exec: 0, get: 0 };
   /** Exit wait: the persist time the last session asked (60 s before any did). */
   private lastPersistMs: number | null = 60_000;
   private lastActivity = Date.now();
@@ -113,6 +115,7 @@ export class Keeper {
       version: PROTOCOL_VERSION,
       uptimeMs: now - this.started,
       clients: this.clients.size,
+      requests: { ...this.requests },
       connections: [...this.conns.values()].map((c) => ({
         id: c.id,
         host: c.opened.target.hostName,
@@ -206,20 +209,26 @@ export class Keeper {
         sock.end(JSON.stringify({ ok: true }) + '\n', () => this.stop());
         return;
       case 'connect':
-        return this.session(sock, req);
+        this.requests.connect++;
+        return this.session(sock, req, rest);
       case 'exec':
+        this.requests.exec++;
         return this.channel(sock, req, rest);
       case 'get':
+        this.requests.get++;
         return this.read(sock, req);
       default:
         answer(sock, { ok: false, error: { cls: 'Error', message: `unknown keeper request '${(req as { op?: string }).op}'` } }, true);
     }
   }
 
-  /** op 'connect': lend a connection to the client while its socket stays open. */
-  private async session(sock: Socket, req: ConnectRequest): Promise<void> {
+  /**
+   * op 'connect': lend a connection to the client while its socket stays open; with `shell`,
+   * that shell's channel too, carried on the same socket.
+   */
+  private async session(sock: Socket, req: ConnectRequest, rest: Buffer): Promise<void> {
     this.lastPersistMs = req.persistMs;
-    let lease: { conn: KeptConnection; reused: boolean; warnings: string[] };
+    let lease: Lease;
     try {
       lease = await this.lease(req);
     } catch (e) {
@@ -227,7 +236,9 @@ export class Keeper {
       return;
     }
     const { conn } = lease;
+    const shell = await lease.shell;
     if (sock.destroyed) {
+      if (shell) dropShell(conn, shell);
       conn.release();
       return;
     }
@@ -238,29 +249,36 @@ export class Keeper {
       unsubscribe();
       conn.release();
     };
+    // Through the frame writer: after the shell's frames still queued, never before.
     const unsubscribe = conn.onLost((reason) => {
-      if (!sock.destroyed) sock.end(encodeFrame(FRAME.LOST, reason));
+      frameWriter(sock).end(FRAME.LOST, reason);
       release();
     });
     // Released when the client ends the session, before our side closes: a client that waited
     // for that close finds the connection free for its next session.
     sock.once('end', release);
     sock.once('close', release);
-    // The client never writes again on a session; reading keeps its close noticed.
+    // Beyond the shell's frames the client never writes on a session; reading keeps its close noticed.
     sock.on('data', () => undefined);
-    answer(sock, { ok: true, conn: conn.id, reused: lease.reused, warnings: lease.warnings });
+    answer(sock, {
+      ok: true, conn: conn.id, reused: lease.reused, warnings: lease.warnings,
+      ...(shell ? { shell: shell.resumed ? { resumed: true as const } : {} } : {}),
+    });
+    if (shell) this.bridge(sock, conn, shell, req.shell!.park, rest, true);
     sock.resume();
     if (conn.lost) {
-      sock.end(encodeFrame(FRAME.LOST, conn.lost));
+      frameWriter(sock).end(FRAME.LOST, conn.lost);
       release();
     }
   }
 
   /**
    * An idle connection with the session's key that still passes the host key check and
-   * answers, or a new one. One dead connection is dropped and replaced transparently.
+   * answers, or a new one. One dead connection is dropped and replaced transparently. The
+   * session's shell is asked for as soon as a connection is chosen: on a kept one, while its
+   * probe is on the way (the two round trips overlap; a failed probe drops both).
    */
-  private async lease(req: ConnectRequest): Promise<{ conn: KeptConnection; reused: boolean; warnings: string[] }> {
+  private async lease(req: ConnectRequest): Promise<Lease> {
     // The one with parked shells first: the run then starts no shell either.
     const idle = [...this.conns.values()]
       .filter((c) => c.key === req.key && c.idle)
@@ -270,11 +288,16 @@ export class Keeper {
       const target = req.target as SshTarget;
       const check = await recheckHostKey(idle, target);
       if (check.ok) {
+        // The probe first: the host's sshd answers it at once, the shell's rearm takes longer.
+        const probed = idle.probe(Math.min(PROBE_MS, target.connectTimeoutMs));
+        probed.catch(() => undefined); // awaited below, after the shell was asked for
+        const shell = req.shell ? this.startShell(idle, req.shell) : undefined;
         try {
-          await idle.probe(Math.min(PROBE_MS, target.connectTimeoutMs));
+          await probed;
           idle.reuses++;
-          return { conn: idle, reused: true, warnings: check.warnings };
+          return { conn: idle, reused: true, warnings: check.warnings, ...(shell ? { shell } : {}) };
         } catch (e) {
+          void shell?.then((s) => s && dropShell(idle, s));
           idle.release();
           idle.destroy(`connection to ${target.hostName} lost: ${(e as Error).message}`);
         }
@@ -296,7 +319,48 @@ export class Keeper {
     opened.client.on('error', () => undefined);
     this.conns.set(conn.id, conn);
     conn.acquire();
-    return { conn, reused: false, warnings: opened.warnings };
+    const shell = req.shell ? this.startShell(conn, req.shell) : undefined;
+    return { conn, reused: false, warnings: opened.warnings, ...(shell ? { shell } : {}) };
+  }
+
+  /**
+   * A session's shell on `conn` (a user of it until bridged and done); undefined when none
+   * could be had: the client then asks with an exec request, which reports why.
+   */
+  private async startShell(conn: KeptConnection, req: ShellRequest): Promise<OpenedShell | undefined> {
+    conn.acquire();
+    try {
+      return await this.shellOn(conn, req);
+    } catch {
+      conn.release();
+      return undefined;
+    }
+  }
+
+  /**
+   * A shell channel on `conn`: the one parked under the request's key (its rearm text written
+   * at once, its output held until it is bridged), else a new channel running the launch line.
+   */
+  private async shellOn(conn: KeptConnection, req: ShellRequest): Promise<OpenedShell> {
+    const parked = req.park && !req.fresh ? (conn.parked.take(req.park) as ClientChannel | undefined) : undefined;
+    if (!parked) return { ch: await this.openChannel(conn, req.launch), resumed: false };
+    parked.pause();
+    parked.stderr.pause();
+    // The client's first words to a resumed shell go out now, not after our answer reached it.
+    if (req.rearm) {
+      try {
+        parked.write(req.rearm);
+      } catch {
+        // closed under us: the client sees the channel end and opens a new one
+      }
+    }
+    return { ch: parked, resumed: true };
+  }
+
+  /** Carry a shell channel on `sock` (its own, or the session's when `shared`) until it ends or is parked. */
+  private bridge(sock: Socket, conn: KeptConnection, shell: OpenedShell, key: string | undefined, rest: Buffer, shared: boolean): void {
+    const park = key ? (c: ClientChannel) => !this.stopped && conn.parked.park(key, c, conn.persistMs) : undefined;
+    bridgeChannel(sock, shell.ch, conn, { rest, done: () => conn.release(), shared, ...(park ? { park } : {}) });
   }
 
   /** The named connection, acquired; or undefined once the client is told why it is gone. */
@@ -325,35 +389,21 @@ export class Keeper {
   private async channel(sock: Socket, req: ExecRequest, rest: Buffer): Promise<void> {
     const conn = this.claim(sock, req.conn);
     if (!conn) return;
-    const key = req.park;
-    let ch = key && !req.fresh ? (conn.parked.take(key) as ClientChannel | undefined) : undefined;
-    const resumed = !!ch;
-    if (!ch) {
-      try {
-        ch = await this.openChannel(conn, req.launch);
-      } catch (e) {
-        conn.release();
-        const lost = conn.lost;
-        answer(sock, { ok: false, error: errorToWire(new ConnectionError('', lost ?? `cannot open an ssh channel: ${(e as Error).message}`)), ...(lost ? { lost: true as const } : {}) }, true);
-        return;
-      }
-    }
-    if (sock.destroyed) {
-      ch.close();
+    let shell: OpenedShell;
+    try {
+      shell = await this.shellOn(conn, req);
+    } catch (e) {
       conn.release();
+      const lost = conn.lost;
+      answer(sock, { ok: false, error: errorToWire(new ConnectionError('', lost ?? `cannot open an ssh channel: ${(e as Error).message}`)), ...(lost ? { lost: true as const } : {}) }, true);
       return;
     }
-    // The client's first words to a resumed shell go out now, not after our answer reached it.
-    if (resumed && req.rearm) {
-      try {
-        ch.write(req.rearm);
-      } catch {
-        // closed under us: the client sees the channel end and opens a new one
-      }
+    if (sock.destroyed) {
+      dropShell(conn, shell);
+      return;
     }
-    answer(sock, { ok: true, ...(resumed ? { resumed: true as const } : {}) });
-    const park = key ? (c: ClientChannel) => !this.stopped && conn.parked.park(key, c, conn.persistMs) : undefined;
-    bridgeChannel(sock, ch, conn, rest, () => conn.release(), park);
+    answer(sock, { ok: true, ...(shell.resumed ? { resumed: true as const } : {}) });
+    this.bridge(sock, conn, shell, req.park, rest, false);
   }
 
   /**
@@ -413,6 +463,31 @@ export class Keeper {
     if (wait > 2 ** 31 - 1) return;
     this.exitTimer = setTimeout(() => this.stop(), wait);
   }
+}
+
+/** A connection lent to a session, and the session's shell when it asked for one. */
+interface Lease {
+  conn: KeptConnection;
+  reused: boolean;
+  warnings: string[];
+  shell?: Promise<OpenedShell | undefined>;
+}
+
+/** A shell channel for a client: new, or parked by an earlier run (`resumed`). */
+interface OpenedShell {
+  ch: ClientChannel;
+  resumed: boolean;
+}
+
+/** A shell nobody will use (its client left, its connection failed the probe): closed, its use of `conn` ended. */
+function dropShell(conn: KeptConnection, shell: OpenedShell): void {
+  shell.ch.on('error', () => undefined);
+  try {
+    shell.ch.close();
+  } catch {
+    // already closed
+  }
+  conn.release();
 }
 
 /** Write one answer line (and end the socket when `last`). */

@@ -1,9 +1,14 @@
 /**
  * The connection keeper's wire protocol, over unix-socket connections:
  *
- *   session   client: {op:'connect', key, target...}\n   keeper: answer line {ok, conn}
+ *   session   client: {op:'connect', key, target..., shell?}\n   keeper: answer line {ok, conn, shell?}
  *             The keeper opens or reuses an SSH connection and holds it for this client while
- *             the socket stays open; a LOST frame says the SSH connection dropped.
+ *             the socket stays open; a LOST frame says the SSH connection dropped. With `shell`
+ *             (the run's first shell, asked at once: no second request, no round trip) the
+ *             keeper also opens that channel, or hands out a parked one, and when the answer
+ *             says `shell`, the session socket carries its frames as a channel socket does;
+ *             its last frame (close, parked) leaves the session open. Without `shell` in the
+ *             answer the client asks with an exec request.
  *   channel   client: {op:'exec', conn, launch, park?}\n keeper: answer line, then frames both
  *             ways: stdin, end of stdin, kill, park / stdout, stderr, close, parked (one socket
  *             per channel). With a park key the keeper may hand out a shell parked under that
@@ -20,7 +25,7 @@ import type { SshTarget } from '../ssh/settings.js';
 import type { SshConnectionOptions } from '../ssh/options.js';
 
 /** Bumped on any incompatible change; part of the socket's name, so versions never meet. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Frame types. Client to keeper below 0x10, keeper to client from 0x10. */
 export const FRAME = {
@@ -66,13 +71,12 @@ export interface ConnectRequest {
   persistMs: number | null;
   opts: WireOptions;
   target: WireTarget;
+  /** A shell channel opened with the session, its frames on the session socket (see above). */
+  shell?: ShellRequest;
 }
 
-export interface ExecRequest {
-  v: number;
-  op: 'exec';
-  /** The SSH connection of the session (ConnectAnswer.conn). */
-  conn: string;
+/** A shell channel, as an exec request or a connect request asks for it. */
+export interface ShellRequest {
   /** The shell command line the exec channel runs (the shell pool's launch line). */
   launch: string;
   /**
@@ -88,6 +92,13 @@ export interface ExecRequest {
    * to the new session: one round trip less); never to a new channel.
    */
   rearm?: string;
+}
+
+export interface ExecRequest extends ShellRequest {
+  v: number;
+  op: 'exec';
+  /** The SSH connection of the session (ConnectAnswer.conn). */
+  conn: string;
 }
 
 /** Payload of a PARK frame. */
@@ -134,6 +145,8 @@ export interface OkAnswer {
   nosftp?: true;
   /** exec: a parked shell was handed out (already running; the launch line did not run). */
   resumed?: true;
+  /** connect: the shell asked with it is open; its frames follow on this socket. */
+  shell?: { resumed?: true };
 }
 
 export interface ErrorAnswer {
@@ -151,6 +164,8 @@ export interface KeeperStatus {
   uptimeMs: number;
   /** Client sockets open now. */
   clients: number;
+  /** Requests served so far, by kind (a run's first shell comes with its connect: no exec). */
+  requests: { connect: number; exec: number; get: number };
   connections: Array<{
     id: string;
     host: string;
@@ -184,24 +199,46 @@ export function encodeFrame(type: number, payload: Buffer | string = Buffer.allo
   return out;
 }
 
-/** Splits a byte stream into frames, whatever the chunking. */
+/**
+ * Splits a byte stream into frames, whatever the chunking. The bytes of a frame that spans
+ * chunks are joined once, when all have come (not on every chunk: a frame of a megabyte read
+ * in 64 KiB chunks would be copied sixteen times over).
+ */
 export class FrameDecoder {
-  private buf: Buffer = Buffer.alloc(0);
+  /** Chunks of an incomplete frame (its start first), and how many bytes they hold. */
+  private held: Buffer[] = [];
+  private heldSize = 0;
+  /** Bytes the held frame needs to be complete (its header's 5 while that is incomplete). */
+  private need = 0;
 
   constructor(private readonly onFrame: (type: number, payload: Buffer) => void) {}
 
   /** @throws Error on a frame longer than MAX_FRAME (the peer is not speaking this protocol) */
   push(chunk: Buffer): void {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
-    while (this.buf.length >= 5) {
-      const len = this.buf.readUInt32BE(1);
+    let buf = chunk;
+    if (this.heldSize) {
+      this.held.push(chunk);
+      this.heldSize += chunk.length;
+      if (this.heldSize < this.need) return;
+      buf = Buffer.concat(this.held, this.heldSize);
+      this.held = [];
+      this.heldSize = 0;
+    }
+    let pos = 0;
+    while (buf.length - pos >= 5) {
+      const len = buf.readUInt32BE(pos + 1);
       if (len > MAX_FRAME) throw new Error(`frame of ${len} bytes is too large`);
-      if (this.buf.length < 5 + len) break;
-      const type = this.buf[0]!;
-      const payload = this.buf.subarray(5, 5 + len);
-      this.buf = this.buf.subarray(5 + len);
+      if (buf.length - pos < 5 + len) break;
+      const type = buf[pos]!;
+      const payload = buf.subarray(pos + 5, pos + 5 + len);
+      pos += 5 + len;
       this.onFrame(type, payload);
     }
+    if (pos === buf.length) return;
+    const rest = pos ? buf.subarray(pos) : buf;
+    this.held = [rest];
+    this.heldSize = rest.length;
+    this.need = rest.length >= 5 ? 5 + rest.readUInt32BE(1) : 5;
   }
 }
 

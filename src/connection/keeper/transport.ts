@@ -1,8 +1,9 @@
 /**
  * An SSH connection held by the connection keeper, as one run's SshConnection uses it: a
  * session socket that holds the connection for this run (and hears of its loss), one socket
- * per shell channel, one per file read. Errors come back as the classes and messages a direct
- * connection gives. Loads no ssh2: the keeper does the SSH.
+ * per shell channel, one per file read. The run's first shell is asked with the session and
+ * carried on its socket: one request and one round trip for both. Errors come back as the
+ * classes and messages a direct connection gives. Loads no ssh2: the keeper does the SSH.
  */
 import type { Socket } from 'node:net';
 import { ConnectionError } from '../../errors.js';
@@ -12,7 +13,7 @@ import type { SshTarget } from '../ssh/settings.js';
 import type { ControlSettings } from './control-settings.js';
 import { keeperRequest } from './client.js';
 import { KeeperUnavailable } from './spawn.js';
-import { keeperChannelStreams } from './client-shell.js';
+import { keeperChannelStreams, sessionChannelStreams, type SessionChannel } from './client-shell.js';
 import { FRAME, FrameDecoder, PROTOCOL_VERSION, wireToError, type OkAnswer, type KeeperAnswer, type WireOptions, type WireTarget } from './protocol.js';
 import { connectionKey } from './wire-options.js';
 
@@ -22,8 +23,21 @@ export interface KeeperSession {
   reused: boolean;
 }
 
+/** The shell to open with the session: the first openShell() asking for exactly it gets it. */
+export interface FirstShell {
+  launch: string;
+  park?: ShellParking;
+}
+
+/** The session's shell, opened with it, until openShell() takes it. */
+interface OpenedFirst extends FirstShell {
+  channel: SessionChannel;
+  resumed: boolean;
+}
+
 /**
- * Open a session: the keeper lends this run a connection with these settings, reused or new.
+ * Open a session: the keeper lends this run a connection with these settings, reused or new;
+ * with `first`, it opens that shell too (or hands out a parked one), in the same request.
  * @throws KeeperUnavailable (no keeper could be reached: connect directly instead), or the
  * ConnectionError a direct connect would have thrown
  */
@@ -32,20 +46,23 @@ export async function openKeeperSession(
   opts: WireOptions,
   target: WireTarget,
   hooks: TransportHooks,
+  first?: FirstShell,
 ): Promise<KeeperSession> {
-  const { sock, answer } = await keeperRequest(ctl, {
+  const park = first?.park;
+  const { sock, answer, rest } = await keeperRequest(ctl, {
     v: PROTOCOL_VERSION,
     op: 'connect',
     key: connectionKey(opts, target),
     persistMs: ctl.persistMs,
     opts,
     target,
+    ...(first ? { shell: { launch: first.launch, ...(park ? { park: park.key, rearm: park.rearm } : {}) } } : {}),
   });
   if (!answer.ok) {
     sock.destroy();
     throw wireToError(hooks.host, answer.error);
   }
-  const t = new KeeperTransport(ctl, sock, answer, target as SshTarget, hooks);
+  const t = new KeeperTransport(ctl, sock, answer, rest, target as SshTarget, hooks, answer.shell ? first : undefined);
   return { transport: t, reused: !!answer.reused };
 }
 
@@ -53,39 +70,60 @@ class KeeperTransport implements SshTransport {
   readonly warnings: string[];
   private readonly conn: string;
   private ended = false;
+  private first?: OpenedFirst;
 
   constructor(
     private readonly ctl: ControlSettings,
     private readonly session: Socket,
     answer: OkAnswer,
+    rest: Buffer,
     private readonly target: SshTarget,
     private readonly hooks: TransportHooks,
+    first?: FirstShell,
   ) {
     this.conn = answer.conn!;
     this.warnings = answer.warnings ?? [];
+    const channelHooks = { ...hooks, keeperGone: () => this.keeperGone() };
+    const channel = first ? sessionChannelStreams(session, channelHooks, !!first.park) : undefined;
+    if (first && channel) this.first = { ...first, channel, resumed: !!answer.shell?.resumed };
     const decoder = new FrameDecoder((type, payload) => {
       if (type === FRAME.LOST) hooks.markLost(payload.toString('utf8'));
+      else channel?.frame(type, payload);
     });
-    session.on('data', (c: Buffer) => {
+    const onData = (c: Buffer): void => {
       try {
         decoder.push(c);
       } catch {
         session.destroy();
       }
-    });
+    };
+    session.on('data', onData);
     session.on('error', () => undefined);
     session.once('close', () => {
       if (!this.ended && !hooks.isClosed()) hooks.markLost(this.keeperGone());
+      channel?.gone(this.ended);
     });
+    if (rest.length) onData(rest);
     session.resume();
   }
 
   /**
    * A channel running `launch`; with `park`, the shell parked under its key when the keeper
    * has one (`fresh`: never), rearmed by the keeper at once (no round trip), and one that can
-   * be parked at the end.
+   * be parked at the end. The shell opened with the session, when it is the one asked for.
    */
   async openShell(launch: string, park?: ShellParking, fresh = false): Promise<ShellStreams> {
+    const first = this.first;
+    this.first = undefined;
+    if (first) {
+      const streams = first.channel.streams;
+      if (!fresh && first.launch === launch && first.park?.key === park?.key) {
+        if (first.resumed) streams.resumed = { reopen: () => this.openShell(launch, park, true), rearmed: true };
+        return streams;
+      }
+      // Not what the pool asked for after all: the channel goes.
+      streams.destroy();
+    }
     const { sock, answer, rest } = await this.request({
       v: PROTOCOL_VERSION, op: 'exec', conn: this.conn, launch,
       ...(park ? { park: park.key, ...(fresh ? { fresh: true } : { rearm: park.rearm }) } : {}),
@@ -134,6 +172,7 @@ class KeeperTransport implements SshTransport {
 
   discard(): void {
     this.ended = true;
+    this.first?.channel.streams.destroy();
     this.session.destroy();
   }
 

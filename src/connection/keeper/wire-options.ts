@@ -6,9 +6,10 @@
  * reads are kept (no become password reaches the keeper).
  */
 import { createHash } from 'node:crypto';
-import { homedir, userInfo } from 'node:os';
+import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import type { SshConnectionOptions } from '../ssh/options.js';
+import { localUserName } from '../ssh/local-user.js';
 import type { SshTarget } from '../ssh/settings.js';
 import type { WireOptions, WireTarget } from './protocol.js';
 
@@ -35,7 +36,7 @@ export function wireOptions(opts: SshConnectionOptions): WireOptions {
     vars: sshVars,
     env: sshEnv,
     homeDir: homeDir ?? homedir(),
-    localUser: localUser ?? userInfo().username,
+    localUser: localUser ?? localUserName(),
     cwd: resolve(opts.cwd ?? process.cwd()),
     ...(opts.configFiles ? { configFiles: opts.configFiles.map((f) => resolve(f)) } : {}),
     ...(typeof privateKeyPassphrase === 'string' ? { privateKeyPassphrase } : {}),

@@ -4,9 +4,10 @@
  * port 22), the way ssh would see the command line Ansible builds.
  */
 import { createHash } from 'node:crypto';
-import { homedir, hostname as localHostname, userInfo } from 'node:os';
+import { homedir, hostname as localHostname } from 'node:os';
 import { ConnectionError } from '../../errors.js';
 import { applyConfigFile, expandTilde, type ConfigQuery } from './ssh-config.js';
+import { localUserName } from './local-user.js';
 import { applySshArgs } from './ssh-args.js';
 import { OptionSet, yesNo } from './option-set.js';
 import { resolveHostKeyMode, type HostKeyChecking } from './host-key-mode.js';
@@ -117,7 +118,7 @@ export function resolveTarget(opts: SshConnectionOptions, override?: { destinati
   const vars = opts.vars ?? {};
   const env = opts.env ?? process.env;
   const home = opts.homeDir ?? homedir();
-  const localUser = opts.localUser ?? userInfo().username;
+  const localUser = opts.localUser ?? localUserName();
   const destination = override?.destination ?? opts.address ?? host;
   const options = new OptionSet();
 

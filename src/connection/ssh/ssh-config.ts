@@ -111,34 +111,95 @@ export function applyConfigFile(
   options: OptionSet,
   opts: { required?: boolean; includeBase?: string; label?: string } = {},
 ): void {
-  if (!existsSync(file)) {
+  const lines = configLines(file, query);
+  if (!lines) {
     if (opts.required) throw new ConnectionError(query.inventoryHost, `ssh config file ${file} does not exist`);
     return;
   }
-  applyFile(file, { query, options, includeBase: opts.includeBase ?? dirname(file), depth: 0 }, true, opts.label);
+  applyLines(file, lines, { query, options, includeBase: opts.includeBase ?? dirname(file), depth: 0 }, true, opts.label);
 }
 
-function applyFile(file: string, ctx: Ctx, active: boolean, label?: string): void {
+/** One line of a config file, split: its number, keyword (lower case) and arguments, or why it cannot be split. */
+interface ConfigLine {
+  n: number;
+  keyword: string;
+  words: string[];
+  /** ProxyCommand's value: the rest of the line, whole. */
+  rest?: string;
+  error?: string;
+}
+
+const parsed = new Map<string, { stamp: string; lines: ConfigLine[] }>();
+/** A file changed this recently may change again without its time stamps changing: not kept. */
+const RACY_MS = 1000n;
+
+/**
+ * The lines of a config file that say something, split; undefined when it does not exist. Kept
+ * while the file's device, inode, size and times stay the same: every connection reads the
+ * same files for its own destination.
+ * @throws ConnectionError when it exists but cannot be read
+ */
+function configLines(file: string, query: ConfigQuery): ConfigLine[] | undefined {
+  let st;
+  try {
+    st = statSync(file, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    st = undefined;
+  }
+  if (!st) {
+    parsed.delete(file);
+    return undefined;
+  }
+  const stamp = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  const cached = parsed.get(file);
+  if (cached?.stamp === stamp) return cached.lines;
+  const readAt = BigInt(Date.now());
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConnectionError(ctx.query.inventoryHost, `cannot read ssh config ${file}: ${(e as Error).message}`, { cause: e });
+    parsed.delete(file);
+    throw new ConnectionError(query.inventoryHost, `cannot read ssh config ${file}: ${(e as Error).message}`, { cause: e });
   }
-  // A file included from an inactive block contributes nothing, but its Host lines must not
-  // switch it on either.
-  const neverMatch = !active;
+  const lines = splitConfig(text);
+  const changedMs = (st.ctimeNs > st.mtimeNs ? st.ctimeNs : st.mtimeNs) / 1_000_000n;
+  if (readAt - changedMs >= RACY_MS) parsed.set(file, { stamp, lines });
+  else parsed.delete(file);
+  return lines;
+}
+
+/** Split a config file's text into its non-empty lines. */
+function splitConfig(text: string): ConfigLine[] {
+  const out: ConfigLine[] = [];
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
-    const where = `${label ?? file}:${i + 1}`;
     let words: string[];
     try {
       words = splitConfigLine(lines[i]!);
     } catch (e) {
-      throw new ConnectionError(ctx.query.inventoryHost, `bad ssh config line at ${where}: ${(e as Error).message}`);
+      out.push({ n: i + 1, keyword: '', words: [], error: (e as Error).message });
+      continue;
     }
     if (words.length === 0) continue;
     const keyword = words[0]!.toLowerCase();
+    const line: ConfigLine = { n: i + 1, keyword, words };
+    // The rest of the line is a shell command: kept whole, quotes included.
+    if (keyword === 'proxycommand') line.rest = /^\s*\S+?(?:\s*=\s*|\s+)(.*)$/.exec(lines[i]!)?.[1]?.trim() ?? '';
+    out.push(line);
+  }
+  return out;
+}
+
+function applyLines(file: string, lines: readonly ConfigLine[], ctx: Ctx, active: boolean, label?: string): void {
+  // A file included from an inactive block contributes nothing, but its Host lines must not
+  // switch it on either.
+  const neverMatch = !active;
+  for (const line of lines) {
+    const where = `${label ?? file}:${line.n}`;
+    if (line.error !== undefined) {
+      throw new ConnectionError(ctx.query.inventoryHost, `bad ssh config line at ${where}: ${line.error}`);
+    }
+    const { keyword, words } = line;
     const args = words.slice(1);
     if (keyword === 'host') {
       active = !neverMatch && matchPatternList(ctx.query.host, args);
@@ -154,16 +215,15 @@ function applyFile(file: string, ctx: Ctx, active: boolean, label?: string): voi
       }
       for (const arg of args) {
         for (const f of includeFiles(arg, ctx.includeBase, ctx.query.homeDir)) {
-          applyFile(f, { ...ctx, depth: ctx.depth + 1 }, active);
+          const included = configLines(f, ctx.query);
+          if (included) applyLines(f, included, { ...ctx, depth: ctx.depth + 1 }, active);
         }
       }
       continue;
     }
     if (!active) continue;
     if (keyword === 'proxycommand') {
-      // The rest of the line is a shell command: keep it whole, quotes included.
-      const rest = /^\s*\S+?(?:\s*=\s*|\s+)(.*)$/.exec(lines[i]!)?.[1]?.trim() ?? '';
-      if (rest) ctx.options.add(keyword, [rest], where);
+      if (line.rest) ctx.options.add(keyword, [line.rest], where);
       continue;
     }
     if (args.length === 0) {

@@ -65,7 +65,10 @@ export class SshConnection implements Connection {
     };
   }
 
-  /** Connect, authenticate and start the plain shell. Idempotent; retried after a failed attempt. */
+  /**
+   * Connect, authenticate and start the plain shell (or take back the one the last run parked:
+   * not waited for; see ShellPool.usable). Idempotent; retried after a failed attempt.
+   */
   connect(): Promise<void> {
     if (this.lost) return Promise.reject(this.lost);
     if (this.closed) return Promise.reject(new ConnectionError(this.host, 'connection closed'));
@@ -113,7 +116,9 @@ export class SshConnection implements Connection {
     let transport: SshTransport | undefined;
     if (ctl) {
       try {
-        const s = await openKeeperSession(ctl, wireOptions(this.opts), wireTarget(target), this.hooks);
+        // The plain shell is asked with the session (one request, one round trip): the pool's
+        // start below is handed that channel.
+        const s = await openKeeperSession(ctl, wireOptions(this.opts), wireTarget(target), this.hooks, this.pool.plan());
         transport = s.transport;
         this.via = s.reused ? 'keeper-reused' : 'keeper';
       } catch (e) {
@@ -134,7 +139,9 @@ export class SshConnection implements Connection {
     }
     this.transport = transport;
     try {
-      await this.pool.open();
+      // A shell parked by the last run is usable at once: the first command goes out with its
+      // rearm text, one round trip to the host less.
+      await this.pool.usable();
     } catch (e) {
       // The shell could not start (a nologin shell, a broken profile): give this connection
       // up quietly; a later connect() may try again.

@@ -80,7 +80,7 @@ async function shellPid(pool: ShellPool): Promise<number> {
 }
 
 /** What a command can see of the shell it runs in, minus what differs between any two shells. */
-const STATE = `cd -P . && pwd; umask; trap; alias 2>/dev/null; ulimit -a; echo "flags=$-"; ` +
+const STATE = `cd -P . && pwd; umask; trap; alias 2>/dev/null; ulimit -a; echo "flags=$- args=$#:$*"; ` +
   `(set; export -p) | grep -v -e '^PPID=' -e '^_=' -e '^OLDPWD=' -e '^PWD=' | sort`;
 
 test('a parked shell is handed to the next pool: same process, no shell started, commands intact', async () => {
@@ -127,7 +127,7 @@ test('a resumed shell looks to commands exactly as a new one does, whatever earl
   await b.close();
 });
 
-test('a parked shell that died is replaced transparently; queued commands run in the new one', async () => {
+test('a parked shell that died is replaced transparently; queued commands run in the new one', { timeout: 10_000 }, async () => {
   const k = standInKeeper();
   const a = new ShellPool({ host: 'h', openShell: k.open });
   const pid = await shellPid(a);
@@ -140,6 +140,62 @@ test('a parked shell that died is replaced transparently; queued commands run in
   assert.equal(k.counts.reopened, 1);
   assert.notEqual(await shellPid(b), pid);
   await b.close();
+});
+
+test('commands go to a resumed shell before it answered; should it be dead, each runs once, in order, in the new one', { timeout: 10_000 }, async () => {
+  const k = standInKeeper();
+  const a = new ShellPool({ host: 'h', openShell: k.open });
+  const pid = await shellPid(a);
+  await a.close({ park: true });
+  process.kill(pid, 'SIGKILL');
+  await new Promise((r) => setTimeout(r, 50));
+
+  // Asked at once: the commands are written to the dead shell behind its rearm text, then
+  // moved to the new shell.
+  const b = new ShellPool({ host: 'h', openShell: k.open });
+  const log = join(dir, 'once-dead.log');
+  const results = await Promise.all([1, 2, 3].map((n) => b.exec(`echo ${n} >> ${log}; echo ${n}`)));
+  assert.deepEqual(results.map((x) => x.stdout), ['1\n', '2\n', '3\n']);
+  assert.equal(readFileSync(log, 'utf8'), '1\n2\n3\n');
+  assert.equal(k.counts.reopened, 1);
+  await b.close();
+});
+
+test('commands sent to a parked shell that does not answer run once, in the new shell, never in the old one', { timeout: 10_000 }, async () => {
+  const k = standInKeeper();
+  const a = new ShellPool({ host: 'h', openShell: k.open });
+  const pid = await shellPid(a);
+  await a.close({ park: true });
+  process.kill(pid, 'SIGSTOP');
+
+  const b = new ShellPool({ host: 'h', openShell: k.open, startTimeoutMs: 1000 });
+  const t0 = Date.now();
+  await b.usable();
+  assert.ok(Date.now() - t0 < 300, 'a resumed shell is usable before it answers');
+  const log = join(dir, 'once-silent.log');
+  const results = await Promise.all([1, 2].map((n) => b.exec(`echo ${n} >> ${log}; echo $$`)));
+  assert.equal(k.counts.reopened, 1);
+  assert.ok(results.every((r) => Number(r.stdout) !== pid), 'answered by the new shell');
+  // The old shell, were it still there to read what was sent to it, must not run it again.
+  try {
+    process.kill(pid, 'SIGCONT');
+  } catch {
+    // killed with its channel
+  }
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(readFileSync(log, 'utf8'), '1\n2\n');
+  await b.close();
+});
+
+test('a new shell is usable only once it answered; one that cannot start fails usable()', async () => {
+  const pool = new ShellPool({ host: 'h', openShell: (launch) => spawnLocalShell(launch), startTimeoutMs: 1000 });
+  await pool.usable();
+  // Answered: its ready line came (the identity is known), unlike a resumed shell's.
+  assert.ok((await pool.open()).pid > 0);
+  await pool.close();
+  const broken = new ShellPool({ host: 'h', shell: '/nonexistent/sh', openShell: (launch) => spawnLocalShell(launch) });
+  await assert.rejects(broken.usable(), /exited before it was ready|not found|No such file/);
+  await broken.close();
 });
 
 test('a parked shell that does not answer is given up for a new one within the resume wait', async () => {

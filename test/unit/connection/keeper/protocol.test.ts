@@ -29,6 +29,27 @@ test('frames come out whole and in order whatever the chunk boundaries', () => {
   );
 });
 
+test('a frame spanning many chunks is joined once, when complete (not copied again at every chunk)', () => {
+  const big = Buffer.alloc(1024 * 1024, 7);
+  const wire = Buffer.concat([encodeFrame(FRAME.STDIN, big), encodeFrame(FRAME.STDIN_EOF)]);
+  const got: Array<{ type: number; length: number }> = [];
+  const d = new FrameDecoder((type, payload) => got.push({ type, length: payload.length }));
+  const concat = Buffer.concat;
+  let copied = 0;
+  Buffer.concat = ((list: readonly Uint8Array[], total?: number) => {
+    const out = concat(list, total);
+    copied += out.length;
+    return out;
+  }) as typeof Buffer.concat;
+  try {
+    for (let pos = 0; pos < wire.length; pos += 65536) d.push(wire.subarray(pos, pos + 65536));
+  } finally {
+    Buffer.concat = concat;
+  }
+  assert.deepEqual(got, [{ type: FRAME.STDIN, length: big.length }, { type: FRAME.STDIN_EOF, length: 0 }]);
+  assert.ok(copied <= wire.length, `${copied} bytes copied for a ${wire.length}-byte stream`);
+});
+
 test('a frame header announcing more than MAX_FRAME bytes is a protocol error', () => {
   const d = new FrameDecoder(() => assert.fail('no frame expected'));
   const header = Buffer.alloc(5);

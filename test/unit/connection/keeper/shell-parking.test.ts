@@ -5,7 +5,7 @@
 // shell per key and connection, one client; parked shells make way under a session limit.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Keeper } from '../../../../src/connection/keeper/keeper.js';
@@ -134,6 +134,59 @@ describe('shell parking in the keeper (in-process) on a loopback ssh server', ()
     assert.equal(await run(true), pid);
     assert.deepEqual(parked(), { parked: 1, resumed: 2 });
     await run(false);
+  });
+
+  test('a run\'s first shell comes with its session: one request per run, no exec request', async () => {
+    const pid = await run(true);
+    const before = keeper.status().requests;
+    const c = conn();
+    await c.connect();
+    assert.equal(Number((await c.exec('echo $$')).stdout), pid);
+    await c.close({ park: true });
+    const after = keeper.status().requests;
+    assert.deepEqual({ connect: after.connect - before.connect, exec: after.exec - before.exec }, { connect: 1, exec: 0 });
+    // A new shell (nothing parked) comes with the session too.
+    await run(false);
+    const fresh = conn();
+    await fresh.connect();
+    assert.notEqual(Number((await fresh.exec('echo $$')).stdout), pid);
+    await fresh.close();
+    assert.equal(keeper.status().requests.exec, after.exec);
+  });
+
+  test('a kept connection that fails its probe, its parked shell asked with the session: a new connection and shell, transparently', async () => {
+    const kh = join(srv.dir, 'kh_probe');
+    writeFileSync(kh, readFileSync(srv.knownHosts));
+    const vars = { ansible_ssh_common_args: `-o UserKnownHostsFile=${kh}` };
+    const pid = await run(true, { vars });
+    srv.freeze();
+    const c = conn({ vars, timeout: 1 });
+    await c.connect();
+    assert.equal(c.via, 'keeper', 'a new SSH connection');
+    const r = await c.exec('echo $$');
+    assert.equal(r.rc, 0);
+    assert.notEqual(Number(r.stdout), pid);
+    await c.close();
+  });
+
+  test('a shell opened with the session that the pool does not ask for is ended, not left running', async () => {
+    const opts = srv.options({ controlPathDir: dir });
+    const target = resolveTarget(opts);
+    const hooks = { host: 'lo', lostReason: () => undefined, onLost: () => () => true, markLost: () => undefined, isClosed: () => false };
+    const first = { launch: 'echo $$; exec /bin/sh', park: { key: 'first-key', rearm: '' } };
+    const { transport: t } = await openKeeperSession(controlSettings(opts, target)!, wireOptions(opts), wireTarget(target), hooks, first);
+    transports.push(t);
+    const execs = keeper.status().requests.exec;
+    // Another launch line: a channel of its own; the one opened with the session goes.
+    const other = await t.openShell('exec /bin/sh', first.park);
+    assert.equal(keeper.status().requests.exec, execs + 1);
+    assert.equal(other.resumed, undefined);
+    const p = await rawPid(other);
+    assert.ok(alive(p));
+    const users = (): number => keeper.status().connections.reduce((n, x) => n + x.users, 0);
+    await until('the unused first shell to be ended', () => users() === 2);
+    other.destroy();
+    await t.close();
   });
 
   test('a run closed without park leaves nothing parked: the next run starts a new shell', async () => {

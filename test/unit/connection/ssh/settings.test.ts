@@ -209,3 +209,20 @@ test('host key checking: host var false beats all; the CLI flag; env; StrictHost
   assert.equal(target({ vars }).hostKey.mode, 'strict');
   assert.equal(target({ vars, hostKeyChecking: 'accept-new' }).hostKey.mode, 'accept-new');
 });
+
+test('a config file read once serves every destination; a change to it is seen at once; a bad line fails every time', () => {
+  const file = cfg('shared-config', 'Host web1\n  Port 2201\nHost web2\n  Port 2202\n');
+  const at = (host: string, extra: Partial<SshConnectionOptions> = {}) =>
+    resolveTarget({ host, homeDir: home, localUser: 'me', env: {}, configFiles: [file], globalKnownHostsFiles: [], ...extra });
+  assert.equal(at('web1').port, 2201);
+  assert.equal(at('web2').port, 2202, 'the parse is shared, the matching is per destination');
+  // Same size, right after: the new value, not the remembered one.
+  writeFileSync(file, 'Host web1\n  Port 2301\nHost web2\n  Port 2302\n');
+  assert.equal(at('web1').port, 2301);
+  writeFileSync(file, 'Host web1\n  Port "2201\n');
+  for (let i = 0; i < 2; i++) {
+    assert.throws(() => at('web1'), (e: unknown) => e instanceof ConnectionError && /shared-config:2: unterminated/.test(e.message));
+  }
+  rmSync(file);
+  assert.equal(at('web1').port, 22, 'a config file gone since counts as absent');
+});
