@@ -131,6 +131,11 @@ export class PersistentShell {
    */
   private pipelined = false;
 
+  /** The shell in use is one kept from an earlier run (not a new one started in its place). */
+  get resumed(): boolean {
+    return !!this.streams?.resumed;
+  }
+
   /**
    * @param streams the transport, already running the launch line built with `opts.token`
    * (it may still be opening: commands wait)

@@ -110,6 +110,11 @@ export class ShellPool {
     await Promise.all(shells.map((s) => (opts.park ? s.park() : s.close())));
   }
 
+  /** The plain shell in use was kept from an earlier run (Connection.resumed). */
+  get resumed(): boolean {
+    return this.slots.get(becomeKey(undefined))?.resumed ?? false;
+  }
+
   /** The live shell of an identity; a fresh one when there is none or it died. */
   private shell(become: BecomeSpec | undefined): PersistentShell {
     const key = becomeKey(become);

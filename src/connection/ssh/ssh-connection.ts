@@ -28,6 +28,11 @@ export class SshConnection implements Connection {
   readonly host: string;
   /** Things worth telling that did not stop the connection (a known_hosts file not writable). */
   readonly warnings: string[] = [];
+
+  /** Its plain shell was kept by the keeper from a run that changed nothing here. */
+  get resumed(): boolean {
+    return this.pool.resumed;
+  }
   /**
    * How the connection was made: 'direct', 'keeper' (a new connection the keeper keeps) or
    * 'keeper-reused' (the keeper had it open already). Undefined before connect().

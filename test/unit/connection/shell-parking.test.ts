@@ -87,6 +87,7 @@ test('a parked shell is handed to the next pool: same process, no shell started,
   const k = standInKeeper();
   const a = new ShellPool({ host: 'h', openShell: k.open });
   const pid = await shellPid(a);
+  assert.equal(a.resumed, false, 'a new shell');
   assert.deepEqual(await a.exec('echo out; echo err >&2; exit 3'), { rc: 3, stdout: 'out\n', stderr: 'err\n' });
   await a.close({ park: true });
   assert.equal(k.counts.parked, 1);
@@ -98,6 +99,7 @@ test('a parked shell is handed to the next pool: same process, no shell started,
   assert.equal(await shellPid(b), pid);
   assert.equal(k.counts.started, 1, 'no new shell');
   assert.equal(k.counts.resumed, 1);
+  assert.equal(b.resumed, true, 'the kept shell (Connection.resumed)');
   assert.deepEqual(await b.exec('cat', { stdin: 'in\n' }), { rc: 0, stdout: 'in\n', stderr: '' });
   await b.close();
   assert.equal(k.parked.size, 0, 'closed without park: not parked');
@@ -139,6 +141,7 @@ test('a parked shell that died is replaced transparently; queued commands run in
   assert.deepEqual(results.map((x) => x.stdout), ['one\n', 'two\n']);
   assert.equal(k.counts.reopened, 1);
   assert.notEqual(await shellPid(b), pid);
+  assert.equal(b.resumed, false, 'a new shell in place of the dead one');
   await b.close();
 });
 
