@@ -8,7 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import { CommandTimeoutError, ConnectionError } from '../errors.js';
 import type { ExecOptions, ExecResult } from './types.js';
 import { MarkerScanner, type ShellMarker } from './marker-scanner.js';
-import { rearmScript, wrapCommand } from './command-script.js';
+import { wrapCommand } from './command-script.js';
 
 /** The transport under a shell: what a spawned process or an ssh channel provides. */
 export interface ShellStreams {
@@ -28,10 +28,10 @@ export interface ShellStreams {
   /**
    * Set when the streams are a shell parked by an earlier run, already running: its launch
    * line did not run again (no ready line comes unasked). `reopen` runs the launch line in a
-   * new channel, for when the parked shell turns out dead. `rearmed`: the transport wrote the
-   * parking's `rearm` text to it already (else the shell writes it).
+   * new channel, for when the parked shell turns out dead. The transport wrote the parking's
+   * `rearm` text to it already (the keeper does, with no round trip).
    */
-  resumed?: { reopen(): Promise<ShellStreams>; rearmed?: boolean };
+  resumed?: { reopen(): Promise<ShellStreams> };
 }
 
 /** What a transport that parks shells between runs needs to know of a shell (ShellPool). */
@@ -299,7 +299,6 @@ export class PersistentShell {
     s.stdout.on('error', broken);
     s.stderr.on('error', broken);
     if (s.resumed) {
-      if (!s.resumed.rearmed) s.stdin.write(rearmScript(this.opts.token));
       this.resumeTimer = setTimeout(() => this.reopen(s), Math.min(RESUME_READY_MS, (this.opts.startTimeoutMs ?? 30_000) / 2));
       this.pipelined = true;
       for (const p of this.queue.splice(0)) this.write(p);

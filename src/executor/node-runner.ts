@@ -54,7 +54,7 @@ export class NodeRunner {
         switch (node.kind) {
           case 'task': {
             // Not from a task that registers a result or sets facts (lookahead.ts).
-            const ahead = settled && !setsVars(node) ? (host: HostState) => this.readAheadFrom(nodes, [host], inh) : undefined;
+            const ahead = settled && !setsVars(node) ? (host: HostState) => this.readAheadFrom(nodes, host, inh) : undefined;
             await this.runTask(node, active, inh, false, ahead);
             break;
           }
@@ -70,7 +70,7 @@ export class NodeRunner {
   }
 
   /**
-   * Read ahead (lookahead.ts), for `hosts`, the tasks of `nodes` that have not started, up to
+   * Read ahead (lookahead.ts), on `host`, the tasks of `nodes` that have not started, up to
    * `max` of them (default: the window): one task per step, each step once the reads of the
    * one before are on their way (the hosts start on them while the next ones are rendered).
    * Steps are microtasks, not later turns of the event loop: on a fast host the tasks read
@@ -78,16 +78,17 @@ export class NodeRunner {
    * Consecutive tasks only (a block, include or meta ends it), and none after a task that sets
    * variables (register, set_fact), whose reads its result would make stale.
    */
-  readAheadFrom(nodes: Node[], hosts: HostState[], inh: Inherited, max?: number): void {
+  readAheadFrom(nodes: Node[], host: HostState, inh: Inherited, max?: number): void {
     const la = this.rt.lookahead;
-    if (la) this.readAheadStep(nodes, hosts, inh, -1, Math.min(max ?? la.window, la.window));
+    if (la) this.readAheadStep(nodes, host, inh, -1, max ?? la.window);
   }
 
   /** One step of readAheadFrom: the first task after `after` that has not started, `left` to go. */
-  private readAheadStep(nodes: Node[], hosts: HostState[], inh: Inherited, after: number, left: number): void {
+  private readAheadStep(nodes: Node[], host: HostState, inh: Inherited, after: number, left: number): void {
     const la = this.rt.lookahead;
     if (!la || !la.quiet || this.pc.ended || isAborted(this.rt)) return;
-    if (this.rt.startAt?.found === false || hosts.length > this.rt.limit.concurrency) return;
+    // (Callers read ahead only where the task's hosts fit in --forks.)
+    if (this.rt.startAt?.found === false) return;
     const i = Math.max(after + 1, this.started.get(nodes) ?? 0);
     if (i >= nodes.length || left <= 0) return;
     const task = nodes[i]!;
@@ -98,13 +99,13 @@ export class NodeRunner {
       const eff = inherit(inh, task, { withWhen: false, withVars: false });
       if (tagsSelected(eff.tags, this.rt.tags.only, this.rt.tags.skip)) {
         const info = this.taskInfo(task, eff);
-        for (const host of hosts) if (host.active) readAhead({ rt: this.rt, pc: this.pc, task, info, inherited: inh, host });
+        if (host.active) readAhead({ rt: this.rt, pc: this.pc, task, info, inherited: inh, host });
       }
     } catch {
       return; // reading ahead only saves time: the tasks meet any problem at their turn
     }
     if (setsVars(task)) return;
-    queueMicrotask(() => this.readAheadStep(nodes, hosts, inh, i, left - 1));
+    queueMicrotask(() => this.readAheadStep(nodes, host, inh, i, left - 1));
   }
 
   private async runBlock(b: BlockNode, hosts: HostState[], inh: Inherited): Promise<void> {

@@ -20,15 +20,10 @@ export class ParkPolicy {
   }
 
   /** Take one task result into account (also the host it was delegated to). */
-  note(task: TaskInfo, result: TaskResult): void {
+  private note(task: TaskInfo, result: TaskResult): void {
     if (!touches(task, result)) return;
     this.touched.add(result.host);
     if (result.delegatedTo) this.touched.add(result.delegatedTo);
-  }
-
-  /** Mark a host as not to be parked (its connection was reset or dropped). */
-  exclude(host: string): void {
-    this.touched.add(host);
   }
 
   /** True when nothing this run did on `host` calls for a new login session next time. */
@@ -41,5 +36,6 @@ function touches(task: TaskInfo, r: TaskResult): boolean {
   if (r.changed || r.ignored || (r.status !== 'ok' && r.status !== 'skipped')) return true;
   if (r.status === 'skipped') return false;
   const action = task.action.slice(task.action.lastIndexOf('.') + 1);
-  return RUNS_COMMANDS.has(action) || (r.items ?? []).some((i) => touches(task, i));
+  // A loop's result is already changed/failed when an item was (task-runner's aggregate).
+  return RUNS_COMMANDS.has(action);
 }

@@ -61,7 +61,7 @@ export async function runPlay(rt: Runtime, play: Play, limitHosts: Set<string> |
       const first = [play.preTasks, play.tasks, play.postTasks].find((section) => section.length);
       if (first) runner.beginList(first);
       const ahead = first && states.length <= rt.limit.concurrency
-        ? (st: HostState, likelyUnchanged: boolean) => runner.readAheadFrom(first, [st], inh, likelyUnchanged ? undefined : 1)
+        ? (st: HostState, likelyUnchanged: boolean) => runner.readAheadFrom(first, st, inh, likelyUnchanged ? undefined : 1)
         : undefined;
       await gatherStep(rt, pc, states, ahead);
     }

@@ -43,16 +43,23 @@ done
 # Which commands there are, asked once (has answers from the list), and which paths exist:
 # collected and printed in one write.
 S flags
-# initctl only counts beside /etc/init/ (the controller asks for both).
 hs=' '
 fl=
-ic=
-[ -d /etc/init/ ] && ic=initctl
-for n in ip getent timeout systemctl $ic lsb_release findmnt head; do
+for n in ip getent timeout systemctl initctl lsb_release findmnt head; do
   command -v $n && hs="$hs$n " && fl="$fl
 c $n"
 done >/dev/null 2>&1
 has() { case $hs in *" $1 "*) return 0;; esac; return 1; }
+# What head prints for several files ("==> name <==" headers), by hand where there is no head.
+# (head itself is called directly: in $(...) dash then starts one process, not two.)
+heads() {
+  for f; do
+    [ -r "$f" ] || continue
+    printf '==> %s <==\n' "$f"
+    while IFS= read -r l || [ -n "$l" ]; do printf '%s\n' "$l"; done < "$f"
+    echo
+  done 2>/dev/null
+}
 to() { if [ -n "$hto" ]; then timeout "$T" "$@"; else "$@"; fi; }
 has timeout && hto=1
 for p in /run/systemd/system/ /dev/.run/systemd/ /dev/.systemd/ /etc/init/ /sbin/openrc /etc/init.d/ \
@@ -144,16 +151,7 @@ fi
 C="$C /etc/nsswitch.conf"
 if [ -n "$w_platform" ] || ! has getent; then C="$C /etc/hosts"; fi
 [ -n "$w_user" ] && C="$C /etc/passwd"
-if has head; then
-  o=$(head -n 1000000 $C 2>/dev/null)
-else
-  o=$(for f in $C; do
-    [ -r "$f" ] || continue
-    printf '==> %s <==\n' "$f"
-    while IFS= read -r l || [ -n "$l" ]; do printf '%s\n' "$l"; done < "$f"
-    echo
-  done 2>/dev/null)
-fi
+if has head; then o=$(head -n 1000000 $C 2>/dev/null); else o=$(heads $C); fi
 
 hn=
 if [ -n "$w_platform" ]; then read -r hn 2>/dev/null </proc/sys/kernel/hostname || hn=$(uname -n); fi
@@ -222,16 +220,7 @@ unset IFS
 case $nsp in files) ;; compat) [ -z "$px" ] || pw=;; *) pw=;; esac
 
 printf '\n@@k8splay:files\n%s\n\n' "$o"
-if has head; then
-  head -n 1000000 $F 2>/dev/null
-else
-  for f in $F; do
-    [ -r "$f" ] || continue
-    printf '==> %s <==\n' "$f"
-    while IFS= read -r l || [ -n "$l" ]; do printf '%s\n' "$l"; done < "$f"
-    echo
-  done 2>/dev/null
-fi
+if has head; then head -n 1000000 $F 2>/dev/null; else heads $F; fi
 
 if [ -n "$w_service_mgr" ] && [ ! -r /proc/1/comm ] && [ -L /sbin/init ]; then
   S initlink; ls -l /sbin/init 2>/dev/null

@@ -7,9 +7,6 @@ import { join } from 'node:path';
 import { pidAlive } from '../util/process.js';
 import { SandboxError } from './errors.js';
 
-// Still offered here for the sandbox modules that import it from this file.
-export { pidAlive };
-
 /**
  * Takes the lock at `path` (waiting while another live process holds it; a lock left by a dead
  * process is taken over) and returns its release function.

@@ -8,7 +8,8 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { findAptMirror } from './apt-mirror.js';
-import { acquireLock, pidAlive } from './lock.js';
+import { acquireLock } from './lock.js';
+import { pidAlive } from '../util/process.js';
 import { cacheRoot } from './paths.js';
 import { assertSandboxSupported, ROOTFS_TOOLS } from './preflight.js';
 import { stderrProgress, type ProgressFn } from './progress.js';

@@ -50,8 +50,7 @@ export function hasVar(raw: Record<string, unknown>, name: string): boolean {
   for (let o: object | null = raw; o !== null && o !== OBJECT_PROTO; o = Object.getPrototypeOf(o)) {
     if (Object.prototype.hasOwnProperty.call(o, name)) return true;
   }
-  const v = raw[name];
-  return v !== undefined && v !== OBJECT_PROTO[name];
+  return false;
 }
 
 /**

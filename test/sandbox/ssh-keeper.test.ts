@@ -22,6 +22,7 @@ import { socketName } from '../../src/connection/keeper/control-settings.js';
 import type { KeeperStatus } from '../../src/connection/keeper/protocol.js';
 import { ConnectionError } from '../../src/errors.js';
 import { sandboxSshOptions, sshSandboxSkipReason } from './ssh-helpers.js';
+import { cliRunner } from '../helpers/cli-runner.js';
 
 const skip = sshSandboxSkipReason();
 if (skip) process.stderr.write(`# ssh keeper sandbox tests skipped: ${skip}\n`);
@@ -200,18 +201,12 @@ describe('connection keeper on sandbox hosts', { skip: skip ?? false }, () => {
   }
 
   /** A CLI run (from source) of `tasks` on every host, with the counting shell. */
+  const cli = cliRunner(['--import', 'tsx', join(ROOT, 'src/cli/bin.ts')]);
   function cliRun(dir: string, name: string, tasks: string): { code: number; out: string } {
     const pb = join(home, `${name}.yml`);
     writeFileSync(pb, `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks}`);
-    try {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), pb, '-i', sb.inventory, '-e', `ansible_shell_executable=${COUNTSH}`], {
-        cwd: ROOT, encoding: 'utf8', env: { ...process.env, K8SPLAY_CONTROL_PATH_DIR: dir, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      return { code: 0, out };
-    } catch (e) {
-      const x = e as { status?: number; stdout?: string; stderr?: string };
-      return { code: x.status ?? 1, out: `${x.stdout ?? ''}${x.stderr ?? ''}` };
-    }
+    const r = cli(ROOT, [pb, '-i', sb.inventory, '-e', `ansible_shell_executable=${COUNTSH}`], { K8SPLAY_CONTROL_PATH_DIR: dir });
+    return { code: r.code, out: r.out + r.err };
   }
 
   const QUIET = '    - ping:\n    - stat: { path: /etc/hostname }\n';

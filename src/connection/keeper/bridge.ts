@@ -12,7 +12,6 @@ import type { Socket } from 'node:net';
 import type { ClientChannel } from 'ssh2';
 import { FRAME, FrameDecoder, type ChannelClose, type ParkRequest } from './protocol.js';
 import type { KeptConnection } from './kept-connection.js';
-import { channelIdle } from './parked-shells.js';
 import { frameWriter } from './frame-writer.js';
 
 export interface BridgeOptions {
@@ -116,7 +115,7 @@ export function bridgeChannel(sock: Socket, ch: ClientChannel, conn: KeptConnect
     } catch {
       // unreadable: not parked
     }
-    if (park && seen === sent && !exitInfo && !conn.lost && !conn.closing && channelIdle(ch) && park(ch)) {
+    if (park && seen === sent && !exitInfo && !conn.lost && !conn.closing && park(ch)) {
       finished = true;
       unsubscribe();
       ch.off('exit', onExit);

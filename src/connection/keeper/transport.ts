@@ -118,7 +118,7 @@ class KeeperTransport implements SshTransport {
     if (first) {
       const streams = first.channel.streams;
       if (!fresh && first.launch === launch && first.park?.key === park?.key) {
-        if (first.resumed) streams.resumed = { reopen: () => this.openShell(launch, park, true), rearmed: true };
+        if (first.resumed) streams.resumed = { reopen: () => this.openShell(launch, park, true) };
         return streams;
       }
       // Not what the pool asked for after all: the channel goes.
@@ -129,7 +129,7 @@ class KeeperTransport implements SshTransport {
       ...(park ? { park: park.key, ...(fresh ? { fresh: true } : { rearm: park.rearm }) } : {}),
     });
     const streams = keeperChannelStreams(sock, rest, { ...this.hooks, keeperGone: () => this.keeperGone() }, !!park);
-    if (answer.resumed) streams.resumed = { reopen: () => this.openShell(launch, park, true), rearmed: true };
+    if (answer.resumed) streams.resumed = { reopen: () => this.openShell(launch, park, true) };
     return streams;
   }
 

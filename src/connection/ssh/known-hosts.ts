@@ -4,7 +4,7 @@
  * (`|1|salt|hmac`), and the @revoked / @cert-authority markers.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { ParsedFileCache } from '../../util/parsed-file-cache.js';
 import { matchPatternList } from './patterns.js';
 
 export interface KnownHostLine {
@@ -56,58 +56,20 @@ export function parseKnownHosts(text: string, file: string): KnownHostLine[] {
   return out;
 }
 
-/** A file's lines as last parsed, and the file's identity then. */
-interface CachedFile {
-  stamp: string;
-  lines: KnownHostLine[];
-}
+/** Parsed files, kept while unchanged (the keeper re-checks a host key at every session). */
+const parsed = new ParsedFileCache<readonly KnownHostLine[]>((text, file) => parseKnownHosts(text, file).map((l) => Object.freeze(l)));
 
-const parsed = new Map<string, CachedFile>();
-/**
- * A file changed less than this before it was read may change again within its timestamp's
- * granularity (the kernel's coarse clock) without its stamp changing: not cached then.
- */
-const RACY_MS = 1000n;
-
-/**
- * Read and parse known_hosts files; missing or unreadable files count as empty. A file whose
- * device, inode, size, modification and change times are those of the last read is not read
- * again (the keeper re-checks a host key at every session).
- */
+/** Read and parse known_hosts files; missing or unreadable files count as empty. */
 export function readKnownHosts(files: readonly string[]): KnownHostLine[] {
   const out: KnownHostLine[] = [];
-  for (const f of files) out.push(...fileLines(f));
+  for (const f of files) {
+    try {
+      out.push(...(parsed.get(f) ?? []));
+    } catch {
+      // unreadable: empty
+    }
+  }
   return out;
-}
-
-function fileLines(file: string): readonly KnownHostLine[] {
-  let st;
-  try {
-    st = statSync(file, { bigint: true, throwIfNoEntry: false });
-  } catch {
-    return [];
-  }
-  if (!st) {
-    parsed.delete(file);
-    return [];
-  }
-  const stamp = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
-  const cached = parsed.get(file);
-  if (cached?.stamp === stamp) return cached.lines;
-  const readAt = BigInt(Date.now());
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    parsed.delete(file);
-    return [];
-  }
-  // Shared by every later caller while cached: not theirs to change.
-  const lines = parseKnownHosts(text, file).map((l) => Object.freeze(l));
-  const changedMs = (st.ctimeNs > st.mtimeNs ? st.ctimeNs : st.mtimeNs) / 1_000_000n;
-  if (readAt - changedMs >= RACY_MS) parsed.set(file, { stamp, lines });
-  else parsed.delete(file);
-  return lines;
 }
 
 /** The key type name at the start of an SSH public key blob ("ssh-ed25519", "ssh-rsa"...). */

@@ -4,9 +4,10 @@
  * originalhost, user, localuser; `exec` and other criteria never match here), `Include` with
  * wildcards, first value obtained wins. Unknown keywords are kept but unused.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { ConnectionError } from '../../errors.js';
+import { ParsedFileCache } from '../../util/parsed-file-cache.js';
 import { matchPatternList } from './patterns.js';
 import type { OptionSet } from './option-set.js';
 
@@ -129,43 +130,19 @@ interface ConfigLine {
   error?: string;
 }
 
-const parsed = new Map<string, { stamp: string; lines: ConfigLine[] }>();
-/** A file changed this recently may change again without its time stamps changing: not kept. */
-const RACY_MS = 1000n;
+/** Parsed config files, kept while unchanged: every connection reads the same files. */
+const parsed = new ParsedFileCache<ConfigLine[]>((text) => splitConfig(text));
 
 /**
- * The lines of a config file that say something, split; undefined when it does not exist. Kept
- * while the file's device, inode, size and times stay the same: every connection reads the
- * same files for its own destination.
+ * The lines of a config file that say something, split; undefined when it does not exist.
  * @throws ConnectionError when it exists but cannot be read
  */
 function configLines(file: string, query: ConfigQuery): ConfigLine[] | undefined {
-  let st;
   try {
-    st = statSync(file, { bigint: true, throwIfNoEntry: false });
-  } catch {
-    st = undefined;
-  }
-  if (!st) {
-    parsed.delete(file);
-    return undefined;
-  }
-  const stamp = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
-  const cached = parsed.get(file);
-  if (cached?.stamp === stamp) return cached.lines;
-  const readAt = BigInt(Date.now());
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
+    return parsed.get(file);
   } catch (e) {
-    parsed.delete(file);
     throw new ConnectionError(query.inventoryHost, `cannot read ssh config ${file}: ${(e as Error).message}`, { cause: e });
   }
-  const lines = splitConfig(text);
-  const changedMs = (st.ctimeNs > st.mtimeNs ? st.ctimeNs : st.mtimeNs) / 1_000_000n;
-  if (readAt - changedMs >= RACY_MS) parsed.set(file, { stamp, lines });
-  else parsed.delete(file);
-  return lines;
 }
 
 /** Split a config file's text into its non-empty lines. */

@@ -59,6 +59,10 @@ function standInKeeper() {
     if (!s || !key) return start(launch, key);
     parked.delete(key);
     counts.resumed++;
+    // As the keeper does: the rearm text goes to the kept shell before it is handed over (a
+    // dead one's EPIPE is the shell's to see, through its own listeners).
+    s.stdin.once('error', () => undefined);
+    s.stdin.write(park!.rearm);
     return {
       ...parkable(s, key),
       resumed: {

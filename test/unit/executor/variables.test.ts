@@ -146,14 +146,22 @@ test('hostLevelSubset: the names of hostLevel that pass the filter, as the layer
  * everything that reads a scope must still see it as one object with every variable.
  */
 
-/** The same layers as taskScope, copied into one object: what a scope showed before it inherited. */
-function copiedScope(vars: VariableManager, host: string, play: PlayScope, layers: Array<Record<string, unknown>>, params: Record<string, unknown> = {}): Record<string, unknown> {
-  const inherited = vars.taskScope(host, play, layers, params);
-  const out: Record<string, unknown> = {};
-  const chain: object[] = [];
-  for (let o: object | null = inherited; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) chain.unshift(o);
-  for (const layer of chain) for (const k of Object.keys(layer)) out[k] = (layer as Record<string, unknown>)[k];
-  return out;
+/**
+ * What a task scope showed when it was one copied object (variables.ts before scopes inherited),
+ * built here from the layers themselves in Ansible's order, not from taskScope: inventory and
+ * facts, play vars, block/task layers, runtime vars, params, extra vars, overrides, magic vars.
+ */
+function copiedScope(vars: VariableManager, hosts: Map<string, HostState>, host: string, play: PlayScope,
+  layers: Array<Record<string, unknown>>, params: Record<string, unknown> = {}, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const st = hosts.get(host)!;
+  const factVars = { ansible_facts: st.facts, ...Object.fromEntries(Object.entries(st.facts ?? {}).map(([k, v]) => [`ansible_${k}`, v])) };
+  const below = { ...vars.inventoryVars(host), ...factVars, ...st.runtimeVars, extra: 'x', ...overrides };
+  // The magic variables: what hostvars shows beyond those layers.
+  const magic = Object.fromEntries(Object.entries(vars.hostLevel(host)).filter(([k]) => !(k in below)));
+  return Object.assign({}, vars.inventoryVars(host), factVars, play.playVars, ...layers, st.runtimeVars, params, { extra: 'x' }, overrides, magic, {
+    play_hosts: play.batch, ansible_play_hosts: play.playHosts, ansible_play_batch: play.batch,
+    ansible_play_hosts_all: play.playHosts, ansible_play_name: play.playName,
+  });
 }
 
 test('a task scope lists its variables in the order and with the values of one copied object', () => {
@@ -164,7 +172,7 @@ test('a task scope lists its variables in the order and with the values of one c
   h1.runtimeVars.registered = 'r';
   const layers = [{ level: 'block', b: 1 }, { level: 'task' }];
   const scope = vars.taskScope('h1', play, layers, { item: 7 });
-  const expected = copiedScope(vars, 'h1', play, layers, { item: 7 });
+  const expected = copiedScope(vars, hosts, 'h1', play, layers, { item: 7 }, { over: 'ridden' });
   // `level` comes from the inventory first: it keeps that place, with the task's value.
   const names = Object.keys(expected);
   assert.ok(names.indexOf('level') < names.indexOf('ansible_distribution') && names.indexOf('ansible_distribution') < names.indexOf('pv'));
@@ -204,7 +212,7 @@ test('a module sees the task scope as one plain object, with every variable its 
   for (const k of ['level', 'ansible_distribution', 'pv', 't', 'item', 'inventory_hostname']) {
     assert.ok(Object.prototype.hasOwnProperty.call(seen, k), k);
   }
-  assert.deepEqual(seen, { ...copiedScope(vars, 'h1', play, [{ t: 1 }]), item: 3 });
+  assert.deepEqual(seen, { ...copiedScope(vars, hosts, 'h1', play, [{ t: 1 }]), item: 3 });
   assert.equal(ctx.host.vars, seen, 'made once per context');
   assert.equal(ctx.evaluate!('item + t'), 4);
 });

@@ -26,14 +26,22 @@ import {
 import type { JsonSchema } from '../../../src/module-api/types.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
-/** What the build precompiles. */
-const ALL = schemasToPrecompile();
+/** Every built-in schema, listed here apart from what the build is told to precompile. */
+const ALL: SchemaToPrecompile[] = [
+  ...builtinModules.map((m) => ({ flavour: 'args' as const, schema: m.schema })),
+  ...SCHEMA_KINDS.map((kind) => ({ flavour: 'keywords' as const, schema: schemaFor(kind) })),
+];
+
+test('the build precompiles every built-in schema: modules\' arguments and each keyword kind', () => {
+  const keysOf = (list: SchemaToPrecompile[]): Set<string> => new Set(list.map((s) => validatorKey(s.flavour, s.schema)));
+  assert.deepEqual(keysOf(schemasToPrecompile()), keysOf(ALL));
+});
 
 /** The generated module, written to a temp dir and imported, as the build does. */
 async function generatedTable(): Promise<{ table: PrecompiledTable; file: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'k8sp-validators-'));
   const file = join(dir, 'precompiled-validators.mjs');
-  writeFileSync(file, precompiledValidatorsSource(ALL, { runtimeImports: 'absolute' }));
+  writeFileSync(file, precompiledValidatorsSource(schemasToPrecompile(), { runtimeImports: 'absolute' }));
   const { PRECOMPILED } = await import(pathToFileURL(file).href) as { PRECOMPILED: PrecompiledTable };
   return { table: PRECOMPILED, file, dir };
 }

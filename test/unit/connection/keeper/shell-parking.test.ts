@@ -275,7 +275,7 @@ describe('shell parking in the keeper (in-process) on a loopback ssh server', ()
     // The parked one comes back to the next request with that key, as `resumed`, and the
     // keeper has written the rearm text to it already.
     const back = await t.openShell('exec /bin/sh', park);
-    assert.ok(back.resumed?.rearmed);
+    assert.ok(back.resumed);
     assert.equal(await readUntil(back.stdout, 'rearmed\n'), 'rearmed\n');
     assert.equal(await rawPid(back), p1);
     const other = await t.openShell('exec /bin/sh', { key: 'other-key', rearm: '' });
