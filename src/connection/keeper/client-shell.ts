@@ -101,7 +101,10 @@ function channel(sock: Socket, hooks: ChannelHooks, parkable: boolean, shared: b
     unsubscribe();
     stdout.push(null);
     stderr.push(null);
-    settle(reason);
+    // After what the streams still hold is delivered (a Readable may emit pushed data on the
+    // next tick): text and close come in one read, and the text (sudo's "a password is
+    // required") must be seen before the end.
+    setImmediate(() => settle(reason));
     parkAnswer?.(reason === PARKED_REASON);
   };
   const unsubscribe = hooks.onLost((reason) => end(reason));
