@@ -170,7 +170,8 @@ const bundleBytes = Buffer.from(written.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.
 writeFileSync(join(CLI_DIR, CLI_BUNDLE), bundleBytes);
 // The cache's name carries the bundle's hash: V8 checks only the source's length.
 const cacheName = `k8splay.${createHash('sha256').update(bundleBytes).digest('hex').slice(0, 16)}.v8cache`;
-writeFileSync(CLI_BIN, readFileSync(join(ROOT, 'build/bin-loader.mjs'), 'utf8')
+writeFileSync(CLI_BIN, readFileSync(join(ROOT, 'build/bin-loader.mjs'), 'utf8').replace("'__BUNDLE__'", JSON.stringify(CLI_BUNDLE)));
+writeFileSync(join(CLI_DIR, 'load-bundle.js'), readFileSync(join(ROOT, 'build/load-bundle.mjs'), 'utf8')
   .replace("'__BUNDLE__'", JSON.stringify(CLI_BUNDLE)).replace("'__CACHE__'", JSON.stringify(cacheName)));
 chmodSync(CLI_BIN, 0o755);
 rmSync(`${CLI_BIN}.map`, { force: true });
@@ -178,7 +179,8 @@ report.push(`src/cli/${CLI_BUNDLE} (${Object.keys(cli.metafile.inputs).length} f
 
 // Its code cache, made by bin.js itself (same wrapper, same Node) from the warm-up run, then checked.
 const WARM_UP = join(ROOT, 'build/warm-up');
-const env = (extra) => ({ ...process.env, K8SPLAY_NO_CODE_CACHE: '', NO_COLOR: '1', ...extra });
+// Run by this process, never by a keeper's warm engine.
+const env = (extra) => ({ ...process.env, K8SPLAY_NO_CODE_CACHE: '', NO_COLOR: '1', K8SPLAY_NO_WARM_ENGINE: '1', ...extra });
 let r = spawnSync(process.execPath, [CLI_BIN, 'site.yml', '-i', 'hosts.ini'], { cwd: WARM_UP, env: env({ K8SPLAY_BUILD_CODE_CACHE: '1' }), encoding: 'utf8' });
 if (r.status !== 0) throw new Error(`the warm-up run failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
 r = spawnSync(process.execPath, [CLI_BIN, '--version'], { env: env({ K8SPLAY_DEBUG_CODE_CACHE: '1' }), encoding: 'utf8' });

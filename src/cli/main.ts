@@ -55,21 +55,26 @@ export interface MainIO {
   onPlayHosts?: (count: number) => void;
 }
 
-function defaultIO(): MainIO {
+/**
+ * The process's own for what `given` leaves out (only those are touched: the warm engine's
+ * process has no terminal, and process.stdin opens one).
+ */
+function withDefaults(given: Partial<MainIO>): MainIO {
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
-    env: process.env,
-    cwd: process.cwd(),
-    onInterrupt: (handler) => {
+    stdout: given.stdout ?? process.stdout,
+    stderr: given.stderr ?? process.stderr,
+    stdin: given.stdin ?? process.stdin,
+    env: given.env ?? process.env,
+    cwd: given.cwd ?? process.cwd(),
+    onInterrupt: given.onInterrupt ?? ((handler) => {
       process.on('SIGINT', handler);
       return () => { process.off('SIGINT', handler); };
-    },
-    exit: (code) => process.exit(code),
-    onPlayHosts: (count) => {
+    }),
+    exit: given.exit ?? ((code) => process.exit(code)),
+    onPlayHosts: 'onPlayHosts' in given ? given.onPlayHosts : (count) => {
       if (count >= LARGE_PLAY_HOSTS) limitYoungGeneration();
     },
+    ...(given.run ? { run: given.run } : {}),
   };
 }
 
@@ -126,7 +131,7 @@ function traceback(e: unknown): string {
 
 /** Run the k8splay command line `argv` (without node and the script). Returns the exit code. */
 export async function main(argv: string[], ioIn: Partial<MainIO> = {}): Promise<number> {
-  const io: MainIO = { ...defaultIO(), ...ioIn };
+  const io = withDefaults(ioIn);
   let verbosity = 0;
   try {
     const inv = parseArgs(argv, { cwd: io.cwd });

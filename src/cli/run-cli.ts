@@ -3,10 +3,22 @@
  * bin.ts (from source) and the built executable, which loads it from the bundle
  * (build/bundle.mjs).
  */
+import { preloadEngineInKeeper } from '../connection/keeper/spawn.js';
 import { main } from './main.js';
 
+export { serveRun } from './warm/serve.js';
+
+export interface RunCliOptions {
+  /**
+   * The built executable, whose next runs ask the keeper's warm engine (src/cli/warm/): a
+   * keeper this run starts loads it once idle.
+   */
+  warmEngine?: boolean;
+}
+
 /** Run `argv` (without node and the script) as the k8splay command, then end the process. */
-export async function runCli(argv: string[]): Promise<void> {
+export async function runCli(argv: string[], opts: RunCliOptions = {}): Promise<void> {
+  if (opts.warmEngine) preloadEngineInKeeper();
   // `k8splay ... | head` closes stdout early: stop quietly instead of crashing on EPIPE.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {

@@ -41,8 +41,21 @@ function definitionsOf(mod: Record<string, unknown>, source: string): ModuleDefi
   return out;
 }
 
+/** Whether this process has imported a custom module (a library/ file or a plugin package). */
+let importedCustomCode = false;
+
+/**
+ * Whether a custom module's code was imported in this process: Node keeps an imported file for
+ * good, so a long-lived process (the warm engine, src/cli/warm/) would run the old code after
+ * the file changed.
+ */
+export function customCodeLoaded(): boolean {
+  return importedCustomCode;
+}
+
 async function importFile(path: string): Promise<ModuleDefinition[]> {
   let mod: Record<string, unknown>;
+  importedCustomCode = true;
   try {
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (e) {
@@ -83,6 +96,7 @@ export async function buildRegistry(src: ModuleSources): Promise<ModuleRegistry>
       throw new ModuleLoadError(`plugin package '${pkg}' not found (install it next to your playbooks: npm install ${pkg})`, { cause: e });
     }
     let mod: Record<string, unknown>;
+    importedCustomCode = true;
     try {
       mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
     } catch (e) {

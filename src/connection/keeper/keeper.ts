@@ -26,14 +26,26 @@ import { bridgeChannel } from './bridge.js';
 import { frameWriter } from './frame-writer.js';
 import {
   errorToWire, FRAME, LineReader, PROTOCOL_VERSION,
-  type ConnectRequest, type ExecRequest, type GetRequest, type KeeperAnswer, type KeeperRequest, type KeeperStatus, type ShellRequest,
+  type ConnectRequest, type ExecRequest, type GetRequest, type KeeperAnswer, type KeeperRequest, type KeeperStatus, type EngineState, type RunRequest, type ShellRequest,
 } from './protocol.js';
+
+/** Runs k8splay commands for the executable (op 'run'): the warm engine, src/connection/keeper/engine-host.ts. */
+export interface RunHost {
+  /** Serve or decline the run; owns the socket from now on. */
+  serve(sock: Socket, req: RunRequest, rest: Buffer): void;
+}
 
 export interface KeeperOptions {
   /** The socket path to listen on (its directory exists, mode 0700). */
   socket: string;
   /** Called once when the keeper has shut down (default: nothing; daemon-main exits). */
   onExit?: () => void;
+  /** Serves op 'run'; without it runs are declined. */
+  runHost?: RunHost;
+  /** Called each time the last client has left (the keeper is idle until the next one). */
+  onIdle?: () => void;
+  /** The warm engine's state for `status`. */
+  engineState?: () => EngineState;
 }
 
 /** Longest wait for a kept connection to answer before it is taken as dead. */
@@ -51,7 +63,7 @@ export class Keeper {
   private readonly lostReasons = new Map<string, string>();
   private readonly clients = new Set<Socket>();
   private nextId = 1;
-  private readonly requests = { connect: 0, exec: 0, get: 0 };
+  private readonly requests = { connect: 0, exec: 0, get: 0, run: 0 };
   /** Exit wait: the persist time the last session asked (60 s before any did). */
   private lastPersistMs: number | null = 60_000;
   private lastActivity = Date.now();
@@ -116,6 +128,7 @@ export class Keeper {
       uptimeMs: now - this.started,
       clients: this.clients.size,
       requests: { ...this.requests },
+      ...(this.opts.engineState ? { engine: this.opts.engineState() } : {}),
       connections: [...this.conns.values()].map((c) => ({
         id: c.id,
         host: c.opened.target.hostName,
@@ -168,6 +181,7 @@ export class Keeper {
       this.clients.delete(sock);
       this.lastActivity = Date.now();
       this.scheduleExit();
+      if (this.clients.size === 0 && !this.stopped) this.opts.onIdle?.();
     });
     const reader = new LineReader();
     // A client that never says what it wants must not keep the keeper alive.
@@ -217,6 +231,11 @@ export class Keeper {
       case 'get':
         this.requests.get++;
         return this.read(sock, req);
+      case 'run':
+        this.requests.run++;
+        if (this.opts.runHost) this.opts.runHost.serve(sock, req, rest);
+        else sock.end(JSON.stringify({ ok: false, declined: 'this keeper runs no commands' }) + '\n');
+        return;
       default:
         answer(sock, { ok: false, error: { cls: 'Error', message: `unknown keeper request '${(req as { op?: string }).op}'` } }, true);
     }

@@ -3,8 +3,10 @@
  * layout: daemon-main.js in a build (build/bundle.mjs writes its bundle over that file, in
  * place), daemon-main.ts from source.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Engine } from './engine-host.js';
 
 export interface KeeperCommand {
   /** The executable (this Node). */
@@ -54,4 +56,24 @@ function tsxLoader(): string {
   // tsx compiles this file to CommonJS when a CommonJS module requires it: no import.meta.resolve then.
   if (typeof import.meta.resolve === 'function') return import.meta.resolve('tsx');
   return pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json').replace(/package\.json$/, 'dist/loader.mjs')).href;
+}
+
+/**
+ * The warm engine this keeper can host (engine-host.ts): in a build, the CLI bundle beside it
+ * (dist/src/cli/k8splay.cjs, loaded by load-bundle.js with its code cache); from source, the
+ * CLI's serve.ts (for tests; the executable from source never asks). Undefined when a build
+ * has no bundle.
+ */
+export function engineEntry(): { bundle: string; load: () => Promise<Engine> } | undefined {
+  if (import.meta.url.endsWith('.ts')) {
+    const entry = new URL('../../cli/warm/serve.ts', import.meta.url);
+    return { bundle: fileURLToPath(entry), load: async () => (await import(entry.href)) as Engine };
+  }
+  const bundle = fileURLToPath(new URL('../../cli/k8splay.cjs', import.meta.url));
+  if (!existsSync(bundle)) return undefined;
+  const loader = new URL('../../cli/load-bundle.js', import.meta.url).href;
+  return {
+    bundle,
+    load: async () => ((await import(loader)) as { loadBundle(): Engine }).loadBundle(),
+  };
 }

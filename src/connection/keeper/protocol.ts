@@ -15,6 +15,10 @@
  *             key by an earlier run (answer `resumed`: the launch line did not run again), and
  *             the client may park the channel's shell at its end instead of closing it.
  *   file      client: {op:'get', conn, path}\n         keeper: answer line, then the bytes
+ *   run       client: {op:'run', argv, cwd, env...}\n   keeper: answer line (ok, or declined: the
+ *             client runs the command itself), then frames: stdout, stderr, exit / interrupt.
+ *             The warm engine (src/cli/warm/): the keeper runs the k8splay command for the
+ *             executable, which then only relays.
  *   control   {op:'status'} / {op:'stop'}
  *
  * Frames: [type: 1 byte][length: 4 bytes big-endian][payload]. Kept free of ssh2 and of the
@@ -25,7 +29,7 @@ import type { SshTarget } from '../ssh/settings.js';
 import type { SshConnectionOptions } from '../ssh/options.js';
 
 /** Bumped on any incompatible change; part of the socket's name, so versions never meet. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** Frame types. Client to keeper below 0x10, keeper to client from 0x10. */
 export const FRAME = {
@@ -39,6 +43,8 @@ export const FRAME = {
    * (as STDIN_EOF) and the usual CLOSE follows.
    */
   PARK: 0x04,
+  /** On a run socket: Ctrl-C at the client (the run's interrupt handler is called). */
+  INTERRUPT: 0x05,
   STDOUT: 0x11,
   STDERR: 0x12,
   /** The channel ended; payload: JSON ChannelClose. Last frame on the socket. */
@@ -47,6 +53,8 @@ export const FRAME = {
   LOST: 0x15,
   /** The shell is parked in the keeper: the channel is no longer this socket's. Last frame. */
   PARKED: 0x16,
+  /** On a run socket: the command's exit code (payload: its decimal text). Last frame. */
+  EXIT: 0x17,
 } as const;
 
 /** Largest frame accepted: anything bigger is a protocol error, not data. */
@@ -119,7 +127,47 @@ export interface ControlRequest {
   op: 'status' | 'stop';
 }
 
-export type KeeperRequest = ConnectRequest | ExecRequest | GetRequest | ControlRequest;
+/** A terminal or not, as the command would see its own stdout or stderr. */
+export interface WireStream {
+  isTTY: boolean;
+  /** The terminal's width, when a terminal. */
+  columns?: number;
+}
+
+/**
+ * op 'run': the k8splay command line, run by the keeper's warm engine as the executable would
+ * run it (src/cli/warm/).
+ */
+export interface RunRequest {
+  v: number;
+  op: 'run';
+  /** The executable's bundle (absolute path): only the keeper's own installation serves it. */
+  bundle: string;
+  /** process.version of the client: the engine must be the same Node. */
+  node: string;
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
+  umask: number;
+  stdout: WireStream;
+  stderr: WireStream;
+}
+
+export type KeeperRequest = ConnectRequest | ExecRequest | GetRequest | ControlRequest | RunRequest;
+
+/** The warm engine's state, as `status` shows it. */
+export interface EngineState {
+  loaded: boolean;
+  /** A run is going on. */
+  busy: boolean;
+  /** Runs served so far. */
+  served: number;
+  /** Why it takes no more runs. */
+  retired?: string;
+}
+
+/** The answer to op 'run': served (frames follow), or declined with the reason. */
+export type RunAnswer = { ok: true } | { ok: false; declined: string };
 
 /** An error as sent over the wire: enough to rethrow the same class with the same text. */
 export interface WireError {
@@ -165,7 +213,9 @@ export interface KeeperStatus {
   /** Client sockets open now. */
   clients: number;
   /** Requests served so far, by kind (a run's first shell comes with its connect: no exec). */
-  requests: { connect: number; exec: number; get: number };
+  requests: { connect: number; exec: number; get: number; run: number };
+  /** The warm engine (absent when this keeper hosts none). */
+  engine?: EngineState;
   connections: Array<{
     id: string;
     host: string;

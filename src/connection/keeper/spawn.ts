@@ -13,6 +13,17 @@ export class KeeperUnavailable extends Error {}
 
 const checkedDirs = new Map<string, string | undefined>();
 
+/** Whether a keeper started from now on loads the warm engine once idle (engine-host.ts). */
+let preloadEngine = false;
+
+/**
+ * Keepers started by this process load the warm engine as soon as they are idle: the k8splay
+ * executable's next run will ask for it (a library user's would not).
+ */
+export function preloadEngineInKeeper(): void {
+  preloadEngine = true;
+}
+
 /**
  * Make the control directory (0700) and check that only we can use it: our uid, no access
  * for group or others. Sockets in someone else's directory could hand our passwords to them.
@@ -81,6 +92,8 @@ export function startKeeper(dir: string): StartedKeeper {
   // One malloc arena: the keeper's threads (libuv's pool, V8's workers) allocate little, and
   // each arena they would open stays resident (-3 MB at 50 connections). A user's setting wins.
   env['MALLOC_ARENA_MAX'] ??= '1';
+  if (preloadEngine) env['K8SPLAY_KEEPER_PRELOAD_ENGINE'] = '1';
+  else delete env['K8SPLAY_KEEPER_PRELOAD_ENGINE'];
   const leak = inheritableFds();
   if (leak.length) env['K8SPLAY_KEEPER_CLOSE_FDS'] = leak.join(',');
   let code: number | null | undefined;
