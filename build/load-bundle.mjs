@@ -44,6 +44,15 @@ export function loadBundle() {
   return loaded;
 }
 
+let saveNow = () => undefined;
+/**
+ * Write the cache now rather than on the way out, by the same rule (a long-lived process, the
+ * keeper's warm engine, may be killed rather than exit; the next one then finds it).
+ */
+export function saveCodeCache() {
+  saveNow();
+}
+
 function load() {
   const here = dirname(fileURLToPath(import.meta.url));
   const file = join(here, BUNDLE);
@@ -105,12 +114,18 @@ function load() {
       const tmp = `${writeTo}.${process.pid}.tmp`;
       writeFileSync(tmp, Buffer.concat([script.createCachedData(), trailer]));
       renameSync(tmp, writeTo);
+      // Written once more only if this process compiles much more from now on.
+      writerBytecode = bytecode;
+      status = 'accepted';
       if (process.env.K8SPLAY_DEBUG_CODE_CACHE) process.stderr.write(`code cache: written (${more})\n`);
     } catch { /* a read-only installation: compile what the cache lacks every time */ }
   }
 
   if (process.env.K8SPLAY_DEBUG_CODE_CACHE) process.stderr.write(`code cache: ${status}\n`);
-  if (useCache || building) process.once('exit', writeCacheOnExit);
+  if (useCache || building) {
+    process.once('exit', writeCacheOnExit);
+    saveNow = writeCacheOnExit;
+  }
   const module = { exports: {} };
   // import() of custom modules (library/, --plugin) is made here: a script compiled from a code
   // cache cannot import() on Node 20 (the bundle has no other import()).

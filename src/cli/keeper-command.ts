@@ -7,6 +7,7 @@
 import type { Writable } from 'node:stream';
 import { OptionsError } from '../errors.js';
 import { controlDir, keeperStatus, stopKeepers } from '../connection/keeper/index.js';
+import type { EngineState } from '../connection/keeper/protocol.js';
 import { PROGRAM } from './args.js';
 
 export function keeperHelp(): string {
@@ -16,7 +17,7 @@ export function keeperHelp(): string {
     'ssh connections are kept open after a run for the next one (Ansible\'s ControlPersist=60s),',
     'by a background process per control directory: the connection keeper.',
     '',
-    '  status    list the kept connections',
+    '  status    list the kept connections (and the warm engine that runs commands for k8splay)',
     '  stop      close them and end the keeper',
     '',
     'Control directory: K8SPLAY_CONTROL_PATH_DIR, else ANSIBLE_SSH_CONTROL_PATH_DIR, else ~/.k8splay/cp.',
@@ -24,6 +25,12 @@ export function keeperHelp(): string {
     'ssh args decide for it (ansible_ssh_args with -o ControlPersist=... or ControlMaster=no).',
     '',
   ].join('\n');
+}
+
+function engineLine(e: EngineState): string {
+  if (e.retired) return `retired (${e.retired}), ${e.served} run(s) served`;
+  if (!e.loaded) return 'not loaded';
+  return `${e.busy ? 'running a command' : 'ready'}, ${e.served} run(s) served`;
 }
 
 /** Run `k8splay keeper ARGV`. Returns the exit code. */
@@ -42,8 +49,10 @@ export async function keeperCommand(argv: string[], out: Writable, env: NodeJS.P
       out.write(`keeper pid ${k.pid} in ${dir}: ${k.connections.length} connection(s)\n`);
       for (const c of k.connections) {
         const state = c.users ? `in use (${c.users})` : `idle ${Math.round(c.idleMs / 1000)}s`;
-        out.write(`  ${c.user}@${c.host}:${c.port}  ${state}, reused ${c.reuses} time(s)\n`);
+        const parked = c.parked ? `, ${c.parked} shell(s) kept` : '';
+        out.write(`  ${c.user}@${c.host}:${c.port}  ${state}, reused ${c.reuses} time(s)${parked}\n`);
       }
+      if (k.engine) out.write(`  warm engine: ${engineLine(k.engine)}\n`);
     }
     return 0;
   }

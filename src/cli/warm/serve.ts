@@ -44,13 +44,13 @@ function frameStream(sock: Socket, type: number, like: WireStream): TerminalWrit
   return s;
 }
 
-/** Swap what the run reads from the process; returns the restorer. */
+/** Swap what the run reads from the process; returns the restorer. @throws when req.cwd cannot be entered */
 function enterRun(req: RunRequest, stdout: Writable, stderr: Writable): () => void {
-  const env = { ...process.env };
   const cwd = process.cwd();
+  process.chdir(req.cwd); // first: when it throws, nothing else has changed
+  const env = { ...process.env };
   for (const k of Object.keys(process.env)) delete process.env[k];
   Object.assign(process.env, req.env);
-  process.chdir(req.cwd);
   const umask = process.umask(req.umask);
   const writes = [process.stdout.write, process.stderr.write] as const;
   process.stdout.write = stdout.write.bind(stdout) as typeof process.stdout.write;
@@ -87,6 +87,16 @@ export async function serveRun(sock: Socket, req: RunRequest, rest: Buffer): Pro
       sock.destroy();
     }
   };
+  const stdout = frameStream(sock, FRAME.STDOUT, req.stdout);
+  const stderr = frameStream(sock, FRAME.STDERR, req.stderr);
+  let leave: () => void;
+  try {
+    leave = enterRun(req, stdout, stderr);
+  } catch (e) {
+    // Its working directory is not ours to enter (gone, not searchable): it runs where it is.
+    sock.end(JSON.stringify({ ok: false, declined: `cannot enter ${req.cwd}: ${(e as Error).message}` }) + '\n');
+    return { reusable: true };
+  }
   sock.on('data', onData);
   // The client went away (killed, its terminal closed, `| head` done): stop as on Ctrl-C.
   sock.once('close', () => {
@@ -97,15 +107,12 @@ export async function serveRun(sock: Socket, req: RunRequest, rest: Buffer): Pro
   if (rest.length) onData(rest);
   sock.resume();
 
-  const stdout = frameStream(sock, FRAME.STDOUT, req.stdout);
-  const stderr = frameStream(sock, FRAME.STDERR, req.stderr);
   const stdin = Readable.from([]);
   const sendExit = (code: number): void => {
     if (exited) return;
     exited = true;
     frameWriter(sock).end(FRAME.EXIT, String(code));
   };
-  const leave = enterRun(req, stdout, stderr);
   let code: number;
   try {
     code = await main(req.argv, {

@@ -17,6 +17,12 @@ import type { EngineState, RunAnswer, RunRequest } from './protocol.js';
 /** The CLI bundle's side of a run (src/cli/warm/serve.ts). */
 export interface Engine {
   serveRun(sock: Socket, req: RunRequest, rest: Buffer): Promise<{ reusable: boolean; reason?: string }>;
+  /**
+   * Write the engine's V8 code cache for this process's flags (load-bundle.js), called after
+   * the first run: a keeper is often killed rather than exits, and the next keeper then loads
+   * the engine compiled.
+   */
+  saveCodeCache?(): void;
 }
 
 export interface EngineHostOptions {
@@ -74,7 +80,15 @@ export class EngineHost implements RunHost {
     }
     if (sock.destroyed) return;
     this.served++;
-    const done = await engine.serveRun(sock, req, rest);
+    let done;
+    try {
+      done = await engine.serveRun(sock, req, rest);
+    } catch (e) {
+      // A fault of the serving itself: the client sees its run end without an exit code.
+      sock.destroy();
+      done = { reusable: false, reason: `a run failed: ${(e as Error)?.message ?? e}` };
+    }
+    if (this.served === 1) engine.saveCodeCache?.();
     if (!done.reusable) {
       this.retired = done.reason ?? 'retired';
       this.opts.log?.(`warm engine retired: ${this.retired}`);

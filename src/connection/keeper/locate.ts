@@ -74,6 +74,10 @@ export function engineEntry(): { bundle: string; load: () => Promise<Engine> } |
   const loader = new URL('../../cli/load-bundle.js', import.meta.url).href;
   return {
     bundle,
-    load: async () => ((await import(loader)) as { loadBundle(): Engine }).loadBundle(),
+    load: async () => {
+      const lb = (await import(loader)) as { loadBundle(): Pick<Engine, 'serveRun'>; saveCodeCache(): void };
+      const { serveRun } = lb.loadBundle();
+      return { serveRun, saveCodeCache: () => lb.saveCodeCache() };
+    },
   };
 }
