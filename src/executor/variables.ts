@@ -11,11 +11,25 @@ import { sameVars, snapshotVars, type VarsSnapshot } from './vars-snapshot.js';
 
 /** Fact name -> variable name (`distribution` -> `ansible_distribution`), made once per run, not per host. */
 const FACT_VAR_NAMES = new Map<string, string>();
+/**
+ * Names kept at most: fact names include interface names (a Kubernetes node's `cali...` and
+ * `veth...` come and go with its pods), and a long-lived process (the warm engine) runs on.
+ */
+export const FACT_VAR_NAMES_LIMIT = 10_000;
 
-function factVarName(fact: string): string {
+/** The variable a fact is also known as (`distribution` -> `ansible_distribution`). */
+export function factVarName(fact: string): string {
   let name = FACT_VAR_NAMES.get(fact);
-  if (name === undefined) FACT_VAR_NAMES.set(fact, (name = fact.startsWith('ansible_') ? fact : `ansible_${fact}`));
+  if (name === undefined) {
+    if (FACT_VAR_NAMES.size >= FACT_VAR_NAMES_LIMIT) FACT_VAR_NAMES.clear();
+    FACT_VAR_NAMES.set(fact, (name = fact.startsWith('ansible_') ? fact : `ansible_${fact}`));
+  }
   return name;
+}
+
+/** How many fact names factVarName() keeps now (for tests: bounded by FACT_VAR_NAMES_LIMIT). */
+export function factVarNamesKept(): number {
+  return FACT_VAR_NAMES.size;
 }
 
 /** hostLevelSubset's answer for one host and filter (see there). */

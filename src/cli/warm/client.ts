@@ -22,23 +22,33 @@ const MAX_SOCKET_PATH = 107;
 const PROMPT_SHORT = /^-[a-zA-Z]*[kKJ]/;
 const PROMPT_LONG = new Set(['--ask-pass', '--ask-become-pass', '--ask-vault-pass', '--ask-vault-password']);
 /** Paths that name this process's own descriptors (a pipe, `<(...)`): another process opens others. */
-const OWN_FILES = /(^|[=@])(\/dev\/(stdin|fd\/|tty)|\/proc\/self\/)/;
+const OWN_FILES = /(^|[=@]|^-[a-zA-Z]+)(\/dev\/(stdin|fd\/|tty)|\/proc\/self\/)/;
+/** A long option's value '-' (a password file): this process's stdin. */
+const OWN_VALUE = /^--[a-z-]+=-$/;
+
+/** An environment switch: set and not 0/false/no/off (as K8SPLAY_NO_WARM_ENGINE=0 reads). */
+function isOn(value: string | undefined): boolean {
+  return value !== undefined && !/^\s*(|0|false|no|off)\s*$/i.test(value);
+}
 
 /**
  * Why `argv` in this environment must run in this process (undefined: the warm engine may).
  * False positives only cost speed.
  */
 export function mustRunHere(argv: readonly string[], env: NodeJS.ProcessEnv, execArgv: readonly string[]): string | undefined {
-  if (env['K8SPLAY_NO_WARM_ENGINE']) return 'K8SPLAY_NO_WARM_ENGINE is set';
+  if (isOn(env['K8SPLAY_NO_WARM_ENGINE'])) return 'K8SPLAY_NO_WARM_ENGINE is set';
   if (env['K8SPLAY_CONTROL_PERSIST']?.trim() === '0') return 'the keeper is off (K8SPLAY_CONTROL_PERSIST=0)';
   if (execArgv.length || env['NODE_OPTIONS']) return 'Node options were given';
   if (env['K8SPLAY_TRACE']) return 'K8SPLAY_TRACE times this process';
   if (argv[0] === 'sandbox' || argv[0] === 'keeper') return `the ${argv[0]} command`;
+  let options = true;
   for (const a of argv) {
-    if (a === '--') break;
+    if (options && a === '--') { options = false; continue; }
+    // After --: positionals only, which may still be this process's own (a playbook on stdin).
+    if (a === '-' || OWN_FILES.test(a) || (options && OWN_VALUE.test(a))) return `${a} is this process's own`;
+    if (!options) continue;
     if (a === '--sandbox') return '--sandbox';
     if (PROMPT_LONG.has(a) || (PROMPT_SHORT.test(a) && !a.startsWith('--'))) return `${a} asks on the terminal`;
-    if (a === '-' || OWN_FILES.test(a)) return `${a} is this process's own`;
   }
   return undefined;
 }

@@ -35,8 +35,15 @@ function frameStream(sock: Socket, type: number, like: WireStream): TerminalWrit
   const w = frameWriter(sock);
   const s: TerminalWritable = new Writable({
     write(chunk: Buffer | string, _enc, cb) {
-      if (w.send(type, chunk) || sock.destroyed) cb();
-      else sock.once('drain', () => cb());
+      if (w.send(type, chunk) || sock.destroyed) return cb();
+      // Backed up: wait for the client to read, or for it to leave (else the run hangs here).
+      const done = (): void => {
+        sock.off('drain', done);
+        sock.off('close', done);
+        cb();
+      };
+      sock.once('drain', done);
+      sock.once('close', done);
     },
   });
   s.isTTY = like.isTTY;
@@ -76,7 +83,12 @@ function enterRun(req: RunRequest, stdout: Writable, stderr: Writable): () => vo
  */
 export async function serveRun(sock: Socket, req: RunRequest, rest: Buffer): Promise<ServedRun> {
   const handlers = new Set<() => void>();
-  const interrupt = (): void => { for (const h of [...handlers]) h(); };
+  // A Ctrl-C that comes before main() listens is kept for the first handler (not lost).
+  let pendingInterrupt = false;
+  const interrupt = (): void => {
+    if (handlers.size === 0) pendingInterrupt = true;
+    for (const h of [...handlers]) h();
+  };
   let clientGone = false;
   let exited = false;
   const decoder = new FrameDecoder((type) => { if (type === FRAME.INTERRUPT) interrupt(); });
@@ -119,6 +131,10 @@ export async function serveRun(sock: Socket, req: RunRequest, rest: Buffer): Pro
       stdout, stderr, stdin, env: process.env, cwd: req.cwd,
       onInterrupt: (handler) => {
         handlers.add(handler);
+        if (pendingInterrupt) {
+          pendingInterrupt = false;
+          queueMicrotask(handler);
+        }
         return () => { handlers.delete(handler); };
       },
       // The second Ctrl-C: the client leaves now; the run ends here as the first one asked.

@@ -18,6 +18,12 @@ for (const fd of (process.env['K8SPLAY_KEEPER_CLOSE_FDS'] ?? '').split(',').filt
 }
 delete process.env['K8SPLAY_KEEPER_CLOSE_FDS'];
 
+// The user's NODE_EXTRA_CA_CERTS, moved aside for our start (spawn.ts): back for what we start
+// (a ProxyCommand), and trusted for a served run's TLS (a custom module's fetch()).
+const { restoreExtraCaEnv } = await import('../../util/extra-ca-env.js');
+const extraCaFile = restoreExtraCaEnv();
+if (extraCaFile) (await import('../../util/extra-ca-certs.js')).trustExtraCaCertificates(extraCaFile);
+
 const dir = process.argv[2];
 if (!dir) {
   process.stderr.write('usage: daemon-main CONTROL_DIR\n');

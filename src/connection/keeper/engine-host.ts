@@ -8,8 +8,10 @@
  * or on the first run asked. A run is declined, and the client runs the command itself, when:
  * another run is going on here; the client is another installation or another Node; or the
  * engine was retired (a run loaded custom modules, whose changed files Node would not load
- * again; the heap grew large; the engine could not load).
+ * again; the heap grew large; the engine could not load; the bundle's file changed since it
+ * was loaded: a rebuild or an upgrade, whose code the client would run).
  */
+import { statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { RunHost } from './keeper.js';
 import type { EngineState, RunAnswer, RunRequest } from './protocol.js';
@@ -32,6 +34,18 @@ export interface EngineHostOptions {
   load: () => Promise<Engine>;
   /** Where the keeper logs (it has no terminal). */
   log?: (text: string) => void;
+  /** The bundle file's identity (default: device, inode, size, mtime); undefined: unreadable. */
+  stamp?: (bundle: string) => string | undefined;
+}
+
+/** A file's identity: a rebuild or an upgrade changes it (a new inode, size or mtime). */
+export function fileStamp(file: string): string | undefined {
+  try {
+    const st = statSync(file);
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
 }
 
 export class EngineHost implements RunHost {
@@ -39,6 +53,8 @@ export class EngineHost implements RunHost {
   private busy = false;
   private retired?: string;
   private served = 0;
+  /** The bundle's stamp when the engine was loaded. */
+  private loadedStamp?: string;
 
   constructor(private readonly opts: EngineHostOptions) {}
 
@@ -67,6 +83,10 @@ export class EngineHost implements RunHost {
     if (this.busy) return 'the warm engine is running another command';
     if (req.bundle !== this.opts.bundle) return `the keeper belongs to another installation (${this.opts.bundle})`;
     if (req.node !== process.version) return `the keeper runs another Node (${process.version})`;
+    if (this.engine && this.stamp() !== this.loadedStamp) {
+      this.retire('the installation changed since the engine was loaded');
+      return `the warm engine is retired: ${this.retired}`;
+    }
     return undefined;
   }
 
@@ -89,13 +109,21 @@ export class EngineHost implements RunHost {
       done = { reusable: false, reason: `a run failed: ${(e as Error)?.message ?? e}` };
     }
     if (this.served === 1) engine.saveCodeCache?.();
-    if (!done.reusable) {
-      this.retired = done.reason ?? 'retired';
-      this.opts.log?.(`warm engine retired: ${this.retired}`);
-    }
+    if (!done.reusable) this.retire(done.reason ?? 'retired');
+  }
+
+  private retire(why: string): void {
+    this.retired = why;
+    this.opts.log?.(`warm engine retired: ${why}`);
+  }
+
+  private stamp(): string | undefined {
+    return (this.opts.stamp ?? fileStamp)(this.opts.bundle);
   }
 
   private loaded(): Promise<Engine> {
+    // Stamped before loading: a change made while it loads is seen at the next run.
+    if (!this.engine) this.loadedStamp = this.stamp();
     this.engine ??= this.opts.load().catch((e: unknown) => {
       this.retired = `cannot load the engine: ${(e as Error)?.message ?? e}`;
       this.opts.log?.(this.retired);

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { stashExtraCaEnv } from '../../util/extra-ca-env.js';
 import { keeperCommand } from './locate.js';
 
 /** The keeper cannot be used (directory unsafe, start failed): connect directly instead. */
@@ -74,6 +75,28 @@ function inheritableFds(): number[] {
   return out;
 }
 
+/**
+ * The environment a keeper starts with: `env` (the starting run's), less what is that run's
+ * alone. `closeFds`: descriptors the keeper closes first (inheritableFds).
+ */
+export function keeperEnv(env: NodeJS.ProcessEnv, preload: boolean, closeFds: readonly number[]): NodeJS.ProcessEnv {
+  // Node would parse NODE_EXTRA_CA_CERTS as it starts (~60 ms): put back by daemon-main.
+  const out: NodeJS.ProcessEnv = { ...stashExtraCaEnv(env) };
+  // Our own flags (an inspector port, a loader) are not the keeper's.
+  delete out['NODE_OPTIONS'];
+  // The warm engine the keeper loads reads K8SPLAY_TRACE once, at load: it would trace every
+  // run it serves later (the client runs a traced command itself, never there).
+  delete out['K8SPLAY_TRACE'];
+  // One malloc arena: the keeper's threads (libuv's pool, V8's workers) allocate little, and
+  // each arena they would open stays resident (-3 MB at 50 connections). A user's setting wins.
+  out['MALLOC_ARENA_MAX'] ??= '1';
+  if (preload) out['K8SPLAY_KEEPER_PRELOAD_ENGINE'] = '1';
+  else delete out['K8SPLAY_KEEPER_PRELOAD_ENGINE'];
+  if (closeFds.length) out['K8SPLAY_KEEPER_CLOSE_FDS'] = closeFds.join(',');
+  else delete out['K8SPLAY_KEEPER_CLOSE_FDS'];
+  return out;
+}
+
 export interface StartedKeeper {
   /** Set once the process ended: its exit code (0: another keeper already served). */
   exitCode(): number | null | undefined;
@@ -86,16 +109,7 @@ export interface StartedKeeper {
 export function startKeeper(dir: string): StartedKeeper {
   ensureControlDir(dir);
   const { command, args } = keeperCommand();
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  // Our own flags (an inspector port, a loader) are not the keeper's.
-  delete env['NODE_OPTIONS'];
-  // One malloc arena: the keeper's threads (libuv's pool, V8's workers) allocate little, and
-  // each arena they would open stays resident (-3 MB at 50 connections). A user's setting wins.
-  env['MALLOC_ARENA_MAX'] ??= '1';
-  if (preloadEngine) env['K8SPLAY_KEEPER_PRELOAD_ENGINE'] = '1';
-  else delete env['K8SPLAY_KEEPER_PRELOAD_ENGINE'];
-  const leak = inheritableFds();
-  if (leak.length) env['K8SPLAY_KEEPER_CLOSE_FDS'] = leak.join(',');
+  const env = keeperEnv(process.env, preloadEngine, inheritableFds());
   let code: number | null | undefined;
   try {
     const child = spawn(command, [...args, dir], { detached: true, stdio: 'ignore', cwd: '/', env });

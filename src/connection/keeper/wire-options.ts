@@ -23,10 +23,11 @@ const SSH_ENV = /^(SSH_AUTH_SOCK|ANSIBLE_HOST_KEY_CHECKING)$/;
 
 /**
  * The options as sent to the keeper. A passphrase prompt or a debug callback cannot be sent:
- * controlSettings() makes those connections direct, so they never get here.
+ * controlSettings() makes those connections direct, so they never get here. With `target`'s
+ * ProxyCommand, the environment it runs with (this run's, as a direct connection's would).
  */
-export function wireOptions(opts: SshConnectionOptions): WireOptions {
-  const { privateKeyPassphrase, debug: _debug, shell: _shell, vars, env, homeDir, localUser, ...rest } = opts;
+export function wireOptions(opts: SshConnectionOptions, target?: Pick<SshTarget, 'proxyCommand'>): WireOptions {
+  const { privateKeyPassphrase, debug: _debug, shell: _shell, vars, env, homeDir, localUser, commandEnv, ...rest } = opts;
   const sshVars: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(vars ?? {})) if (SSH_VARS.test(k)) sshVars[k] = v;
   const sshEnv: Record<string, string> = {};
@@ -40,7 +41,15 @@ export function wireOptions(opts: SshConnectionOptions): WireOptions {
     cwd: resolve(opts.cwd ?? process.cwd()),
     ...(opts.configFiles ? { configFiles: opts.configFiles.map((f) => resolve(f)) } : {}),
     ...(typeof privateKeyPassphrase === 'string' ? { privateKeyPassphrase } : {}),
+    ...(target?.proxyCommand ? { commandEnv: definedOnly(commandEnv ?? process.env) } : {}),
   };
+}
+
+/** The variables that are set (JSON drops the others anyway). */
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
 }
 
 /**
@@ -83,9 +92,11 @@ function canonical(v: unknown): unknown {
 export function connectionKey(opts: WireOptions, target: WireTarget): string {
   const { inventoryHost: _h, control: _c, attempts: _a, retryDelayMs: _r, connectTimeoutMs: _t, ...what } = target;
   const hops = target.proxyJump
-    ? (({ host: _x, address: _y, timeout: _z, connectAttempts: _ca, retryDelayMs: _rd, password: _p, controlPersist: _cp, controlPathDir: _cd, cwd: _w, ...o }) => o)(opts)
+    ? (({ host: _x, address: _y, timeout: _z, connectAttempts: _ca, retryDelayMs: _rd, password: _p, controlPersist: _cp, controlPathDir: _cd, cwd: _w, commandEnv: _ce, ...o }) => o)(opts)
     : undefined;
-  // The working directory matters only to a ProxyCommand (a relative script path).
+  // The working directory matters only to a ProxyCommand (a relative script path). Its
+  // environment does not split connections: as with ssh's ControlMaster, the run that opened
+  // the connection started its proxy.
   const cwd = target.proxyCommand ? opts.cwd : undefined;
   return createHash('sha256').update(JSON.stringify(canonical({ what, hops, cwd }))).digest('hex').slice(0, 32);
 }

@@ -113,7 +113,7 @@ async function connectOnce(opts: SshConnectionOptions, target: SshTarget, ids: L
     if (target.proxyJump) {
       sock = await viaJumpHosts(opts, target, cleanups);
     } else if (target.proxyCommand) {
-      sock = proxyCommandSocket(target.proxyCommand, opts.cwd, cleanups, extra);
+      sock = proxyCommandSocket(target.proxyCommand, opts, cleanups, extra);
     }
     const { client, warnings, serverKey } = await handshake(opts, target, ids, sock, extra);
     // A hop that dies takes this connection with it.
@@ -169,9 +169,10 @@ function resolveHopHost(opts: SshConnectionOptions, target: SshTarget, hop: Retu
 }
 
 /** A ProxyCommand's stdin/stdout as the socket; its stderr is kept for error messages. */
-function proxyCommandSocket(command: string, cwd: string | undefined, cleanups: Array<() => void>, extra: string[]): Duplex {
+function proxyCommandSocket(command: string, opts: Pick<SshConnectionOptions, 'cwd' | 'commandEnv'>, cleanups: Array<() => void>, extra: string[]): Duplex {
+  const { cwd, commandEnv: env } = opts;
   // `exec`, as OpenSSH does: the proxy replaces the shell, so closing it signals the proxy.
-  const child = spawn('/bin/sh', ['-c', `exec ${command}`], { stdio: ['pipe', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
+  const child = spawn('/bin/sh', ['-c', `exec ${command}`], { stdio: ['pipe', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}), ...(env ? { env } : {}) });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => {
     if (stderr.length < 4096) stderr += c.toString('utf8');

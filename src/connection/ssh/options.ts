@@ -29,10 +29,16 @@ export interface SshConnectionOptions extends ConnectionOptions {
   /** Unanswered keepalives before the host counts as gone (default: ServerAliveCountMax, else 3). */
   keepaliveCountMax?: number;
   /**
-   * Directory a ProxyCommand runs in (default: this process's). The connection keeper runs
-   * elsewhere: it gets the run's directory here.
+   * Directory a ProxyCommand runs in and relative key, known_hosts and config files are
+   * resolved against (default: this process's). The connection keeper runs elsewhere: it gets
+   * the run's directory here.
    */
   cwd?: string;
+  /**
+   * Environment a ProxyCommand runs with (default: this process's). The connection keeper's
+   * is another's (a warm engine's run swaps it meanwhile): it gets the run's here.
+   */
+  commandEnv?: NodeJS.ProcessEnv;
   /** The POSIX shell run on the host (default vars.ansible_shell_executable or /bin/sh). */
   shell?: string;
   /** ssh2 debug output (very verbose). */

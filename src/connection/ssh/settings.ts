@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { homedir, hostname as localHostname } from 'node:os';
+import { resolve } from 'node:path';
 import { ConnectionError } from '../../errors.js';
 import { applyConfigFile, expandTilde, type ConfigQuery } from './ssh-config.js';
 import { localUserName } from './local-user.js';
@@ -142,8 +143,11 @@ export function resolveTarget(opts: SshConnectionOptions, override?: { destinati
     if (override.user) options.add('user', [override.user], 'ProxyJump');
   }
 
+  // Relative files meant the run's directory (opts.cwd when given): the connection keeper,
+  // which resolves jump hosts, runs in another (a warm engine's run changes it meanwhile).
+  const abs = (p: string): string => (opts.cwd ? resolve(opts.cwd, p) : p);
   const configFiles = configFile
-    ? [{ file: expandTilde(configFile, home), required: true }]
+    ? [{ file: abs(expandTilde(configFile, home)), required: true }]
     : (opts.configFiles ?? [`${home}/.ssh/config`, '/etc/ssh/ssh_config']).map((file) => ({ file, required: false }));
   const query: ConfigQuery = { inventoryHost: host, host: destination, localUser, homeDir: home };
   for (const c of configFiles) {
@@ -160,7 +164,7 @@ export function resolveTarget(opts: SshConnectionOptions, override?: { destinati
   const tok0 = { host: destination, original: destination, port, user, localUser, home };
   const hostName = rawHostName ? expandTokens(rawHostName, tok0) : destination;
   const tok = { ...tok0, host: hostName };
-  const path = (p: string): string => expandTilde(expandTokens(p, tok), home);
+  const path = (p: string): string => abs(expandTilde(expandTokens(p, tok), home));
 
   let identityFiles: IdentityFile[] = options.all('identityfile').map((v) => ({ path: path(v.args[0]!), source: v.source }));
   const defaultIdentities = identityFiles.length === 0 && !override?.inheritIdentities?.length;

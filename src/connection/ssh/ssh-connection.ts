@@ -123,7 +123,7 @@ export class SshConnection implements Connection {
       try {
         // The plain shell is asked with the session (one request, one round trip): the pool's
         // start below is handed that channel.
-        const s = await openKeeperSession(ctl, wireOptions(this.opts), wireTarget(target), this.hooks, this.pool.plan());
+        const s = await openKeeperSession(ctl, wireOptions(this.opts, target), wireTarget(target), this.hooks, this.pool.plan());
         transport = s.transport;
         this.via = s.reused ? 'keeper-reused' : 'keeper';
       } catch (e) {
