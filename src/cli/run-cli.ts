@@ -4,6 +4,7 @@
  * (build/bundle.mjs).
  */
 import { preloadEngineInKeeper } from '../connection/keeper/spawn.js';
+import { exitOnBrokenPipe } from './broken-pipe.js';
 import { main } from './main.js';
 
 export { serveRun } from './warm/serve.js';
@@ -19,13 +20,7 @@ export interface RunCliOptions {
 /** Run `argv` (without node and the script) as the k8splay command, then end the process. */
 export async function runCli(argv: string[], opts: RunCliOptions = {}): Promise<void> {
   if (opts.warmEngine) preloadEngineInKeeper();
-  // `k8splay ... | head` closes stdout early: stop quietly instead of crashing on EPIPE.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw e;
-    });
-  }
+  exitOnBrokenPipe();
   const code = await main(argv);
   // Let stdout drain before exiting (a pipe may still hold the JSON document).
   process.exitCode = code;

@@ -6,33 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { projectsForThisFile, localInventory } from '../helpers/playbook-fixture.js';
+import { BIN, ROOT, staleBuild } from '../helpers/built-cli.js';
 import { cliRunner } from '../helpers/cli-runner.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'dist/src/cli/bin.js');
-const BUNDLE = join(ROOT, 'dist/src/cli/k8splay.cjs');
 const project = projectsForThisFile();
-
-/** Newest modification time of the non-test sources the bundle is made of. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (/\.(ts|mjs)$/.test(e.name) && !e.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-const stale = !existsSync(BUNDLE)
-  ? 'dist/ has no bundled CLI: run npm run build'
-  : statSync(BUNDLE).mtimeMs < Math.max(...['src', 'modules', 'build'].map((d) => newestSource(join(ROOT, d))))
-    ? 'dist/ is older than the sources: run npm run build'
-    : false;
+const stale = staleBuild();
 
 const cli = cliRunner([BIN]);
 

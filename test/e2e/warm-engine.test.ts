@@ -11,33 +11,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { projectsForThisFile, localInventory } from '../helpers/playbook-fixture.js';
+import { BIN, ROOT, staleBuild } from '../helpers/built-cli.js';
 import { cliRunner, type CliResult } from '../helpers/cli-runner.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'dist/src/cli/bin.js');
-const BUNDLE = join(ROOT, 'dist/src/cli/k8splay.cjs');
 const project = projectsForThisFile();
-
-/** Newest modification time of the non-test sources the bundle is made of. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (/\.(ts|mjs)$/.test(e.name) && !e.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-const stale = !existsSync(BUNDLE)
-  ? 'dist/ has no bundled CLI: run npm run build'
-  : statSync(BUNDLE).mtimeMs < Math.max(...['src', 'modules', 'build'].map((d) => newestSource(join(ROOT, d))))
-    ? 'dist/ is older than the sources: run npm run build'
-    : false;
+const stale = staleBuild();
 
 // What would keep every command from asking (or change the keeper) comes from the environment
 // the tests run in: not ours to inherit.
@@ -313,5 +294,28 @@ test('NODE_EXTRA_CA_CERTS: Node starts without it (executable and keeper), what 
     const started = readFileSync(`/proc/${keepers[0]}/environ`, 'utf8').split('\0');
     assert.ok(!started.some((e) => e.startsWith('NODE_EXTRA_CA_CERTS=')), 'the keeper started without it');
     assert.ok(started.includes('K8SPLAY_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt'), 'it was moved aside');
+  });
+});
+
+test('`k8splay ... | head`: the served client ends quietly with 0, as a run in its own process does; the engine serves on', { skip: stale }, async () => {
+  const task = '    - debug: { msg: "{{ item }} ' + 'z'.repeat(200) + '" }\n      loop: "{{ range(0, 50) | list }}"\n    - command: "true"\n';
+  const dir = project({ 'hosts.ini': localInventory(['h1']), 'site.yml': `- hosts: all\n  gather_facts: false\n  tasks:\n${task.repeat(20)}` });
+  await withKeeperDir((env) => {
+    const piped = (extra: Record<string, string> = {}): { code: string; err: string } => {
+      const r = spawnSync('bash', ['-c', '"$0" site.yml -i hosts.ini | head -c 300 >/dev/null; echo "${PIPESTATUS[0]}"', BIN], {
+        cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', ...env, ...extra },
+      });
+      return { code: r.stdout.trim(), err: r.stderr };
+    };
+    const warm = piped();
+    assert.match(warm.err, /^warm engine: served /m);
+    assert.equal(warm.code, '0', warm.err);
+    assert.doesNotMatch(warm.err, /EPIPE|Error|MaxListeners|at /);
+    const here = piped({ K8SPLAY_NO_WARM_ENGINE: '1' });
+    assert.equal(here.code, '0', here.err);
+    // The engine saw its client leave and stopped that run: it is free for the next.
+    const next = cli(dir, ['site.yml', '-i', 'hosts.ini'], env);
+    assert.ok(served(next), next.err);
+    assert.equal(next.code, 0, next.err);
   });
 });

@@ -23,6 +23,7 @@ import type { KeeperStatus } from '../../src/connection/keeper/protocol.js';
 import { ConnectionError } from '../../src/errors.js';
 import { sandboxSshOptions, sshSandboxSkipReason } from './ssh-helpers.js';
 import { cliRunner } from '../helpers/cli-runner.js';
+import { sleep, until } from '../helpers/waiting.js';
 
 const skip = sshSandboxSkipReason();
 if (skip) process.stderr.write(`# ssh keeper sandbox tests skipped: ${skip}\n`);
@@ -30,18 +31,6 @@ if (skip) process.stderr.write(`# ssh keeper sandbox tests skipped: ${skip}\n`);
 const NAME = `ssh-keep-${process.pid}`;
 const HOSTS = ['k1', 'k2', 'k3'];
 const ROOT = join(import.meta.dirname, '..', '..');
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-async function until(what: string, cond: () => boolean | Promise<boolean>, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** PIDs of keeper processes serving `dir`. */
 function keeperPids(dir: string): number[] {

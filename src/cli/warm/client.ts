@@ -12,8 +12,9 @@
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { keeperRequest } from '../../connection/keeper/client.js';
+import { exitOnBrokenPipe } from '../broken-pipe.js';
 import { controlDir, socketName } from '../../connection/keeper/control-settings.js';
-import { encodeFrame, FRAME, FrameDecoder, PROTOCOL_VERSION, type RunAnswer, type RunRequest } from '../../connection/keeper/protocol.js';
+import { encodeFrame, FRAME, frameReader, PROTOCOL_VERSION, type RunAnswer, type RunRequest } from '../../connection/keeper/protocol.js';
 
 /** Unix socket paths are limited to 108 bytes (with the terminating NUL). */
 const MAX_SOCKET_PATH = 107;
@@ -119,25 +120,25 @@ function relay(sock: Socket, rest: Buffer): Promise<number> {
     let code: number | undefined;
     const onInterrupt = (): void => { if (!sock.destroyed) sock.write(encodeFrame(FRAME.INTERRUPT)); };
     process.on('SIGINT', onInterrupt);
+    // Our reader gone (`| head`): we exit as a run here would; the engine sees us leave and
+    // stops the run as on Ctrl-C.
+    exitOnBrokenPipe();
     // Our output backs up (a slow pipe): stop reading until it drains, as a pipe would.
+    const waiting = new Set<NodeJS.WriteStream>();
     const write = (stream: NodeJS.WriteStream, payload: Buffer): void => {
-      if (!stream.write(payload)) {
-        sock.pause();
-        stream.once('drain', () => sock.resume());
-      }
+      if (stream.write(payload) || waiting.has(stream)) return;
+      waiting.add(stream);
+      sock.pause();
+      stream.once('drain', () => {
+        waiting.delete(stream);
+        if (!waiting.size) sock.resume();
+      });
     };
-    const decoder = new FrameDecoder((type, payload) => {
+    const onData = frameReader(sock, (type, payload) => {
       if (type === FRAME.STDOUT) write(process.stdout, payload);
       else if (type === FRAME.STDERR) write(process.stderr, payload);
       else if (type === FRAME.EXIT) code = Number(payload.toString('latin1'));
     });
-    const onData = (chunk: Buffer): void => {
-      try {
-        decoder.push(chunk);
-      } catch {
-        sock.destroy();
-      }
-    };
     sock.on('data', onData);
     sock.on('error', () => undefined);
     sock.once('close', () => {

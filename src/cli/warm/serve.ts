@@ -11,7 +11,7 @@
 import type { Socket } from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import { frameWriter } from '../../connection/keeper/frame-writer.js';
-import { FRAME, FrameDecoder, type RunRequest, type WireStream } from '../../connection/keeper/protocol.js';
+import { FRAME, frameReader, type RunRequest, type WireStream } from '../../connection/keeper/protocol.js';
 import { customCodeLoaded } from '../../module-api/loader.js';
 import { EXIT, main } from '../main.js';
 
@@ -91,14 +91,7 @@ export async function serveRun(sock: Socket, req: RunRequest, rest: Buffer): Pro
   };
   let clientGone = false;
   let exited = false;
-  const decoder = new FrameDecoder((type) => { if (type === FRAME.INTERRUPT) interrupt(); });
-  const onData = (chunk: Buffer): void => {
-    try {
-      decoder.push(chunk);
-    } catch {
-      sock.destroy();
-    }
-  };
+  const onData = frameReader(sock, (type) => { if (type === FRAME.INTERRUPT) interrupt(); });
   const stdout = frameStream(sock, FRAME.STDOUT, req.stdout);
   const stderr = frameStream(sock, FRAME.STDERR, req.stderr);
   let leave: () => void;

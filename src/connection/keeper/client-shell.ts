@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import type { ShellStreams } from '../persistent-shell.js';
 import type { TransportHooks } from '../ssh/transport.js';
-import { encodeFrame, FRAME, FrameDecoder, type ChannelClose, type ParkRequest } from './protocol.js';
+import { encodeFrame, FRAME, frameReader, type ChannelClose, type ParkRequest } from './protocol.js';
 
 /** The connection's side, as a channel sees it. */
 export type ChannelHooks = Pick<TransportHooks, 'lostReason' | 'onLost' | 'markLost'> & {
@@ -39,14 +39,7 @@ export interface SessionChannel {
  */
 export function keeperChannelStreams(sock: Socket, rest: Buffer, hooks: ChannelHooks, parkable = false): ShellStreams {
   const ch = channel(sock, hooks, parkable, false);
-  const decoder = new FrameDecoder(ch.frame);
-  const onData = (chunk: Buffer): void => {
-    try {
-      decoder.push(chunk);
-    } catch (e) {
-      sock.destroy(e as Error);
-    }
-  };
+  const onData = frameReader(sock, ch.frame);
   sock.on('data', onData);
   sock.on('error', () => undefined);
   sock.once('close', () => ch.gone(false));

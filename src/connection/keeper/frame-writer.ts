@@ -6,6 +6,7 @@
  * sending frames on a socket uses its one writer (frameWriter), so that they keep their order.
  */
 import type { Socket } from 'node:net';
+import { putFrame } from './protocol.js';
 
 const writers = new WeakMap<Socket, FrameWriter>();
 
@@ -57,13 +58,7 @@ export class FrameWriter {
     if (!this.types.length) return;
     const out = Buffer.allocUnsafe(this.size);
     let at = 0;
-    for (let i = 0; i < this.types.length; i++) {
-      const body = this.payloads[i]!;
-      out[at] = this.types[i]!;
-      out.writeUInt32BE(body.length, at + 1);
-      body.copy(out, at + 5);
-      at += 5 + body.length;
-    }
+    for (let i = 0; i < this.types.length; i++) at = putFrame(out, at, this.types[i]!, this.payloads[i]!);
     this.types = [];
     this.payloads = [];
     this.size = 0;

@@ -27,6 +27,7 @@
 import { BecomeError, ConnectionError, K8splayError, ModuleFailure } from '../../errors.js';
 import type { SshTarget } from '../ssh/settings.js';
 import type { SshConnectionOptions } from '../ssh/options.js';
+import type { Socket } from 'node:net';
 
 /** Bumped on any incompatible change; part of the socket's name, so versions never meet. */
 export const PROTOCOL_VERSION = 4;
@@ -243,10 +244,16 @@ export interface ChannelClose {
 export function encodeFrame(type: number, payload: Buffer | string = Buffer.alloc(0)): Buffer {
   const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
   const out = Buffer.allocUnsafe(5 + body.length);
-  out[0] = type;
-  out.writeUInt32BE(body.length, 1);
-  body.copy(out, 5);
+  putFrame(out, 0, type, body);
   return out;
+}
+
+/** Write a frame (type, length, payload) into `out` at `at`; returns where it ends. */
+export function putFrame(out: Buffer, at: number, type: number, body: Buffer): number {
+  out[at] = type;
+  out.writeUInt32BE(body.length, at + 1);
+  body.copy(out, at + 5);
+  return at + 5 + body.length;
 }
 
 /**
@@ -290,6 +297,22 @@ export class FrameDecoder {
     this.heldSize = rest.length;
     this.need = rest.length >= 5 ? 5 + rest.readUInt32BE(1) : 5;
   }
+}
+
+/**
+ * A 'data' listener for `sock` that decodes its frames to `onFrame`; a peer that breaks the
+ * protocol (a frame past MAX_FRAME) has the socket destroyed. Also fed the bytes that came
+ * after an answer line.
+ */
+export function frameReader(sock: Socket, onFrame: (type: number, payload: Buffer) => void): (chunk: Buffer) => void {
+  const decoder = new FrameDecoder(onFrame);
+  return (chunk) => {
+    try {
+      decoder.push(chunk);
+    } catch {
+      sock.destroy();
+    }
+  };
 }
 
 /**

@@ -14,7 +14,7 @@ import type { ControlSettings } from './control-settings.js';
 import { keeperRequest } from './client.js';
 import { KeeperUnavailable } from './spawn.js';
 import { keeperChannelStreams, sessionChannelStreams, type SessionChannel } from './client-shell.js';
-import { FRAME, FrameDecoder, PROTOCOL_VERSION, wireToError, type OkAnswer, type KeeperAnswer, type WireOptions, type WireTarget } from './protocol.js';
+import { FRAME, frameReader, PROTOCOL_VERSION, wireToError, type OkAnswer, type KeeperAnswer, type WireOptions, type WireTarget } from './protocol.js';
 import { connectionKey } from './wire-options.js';
 
 export interface KeeperSession {
@@ -86,17 +86,10 @@ class KeeperTransport implements SshTransport {
     const channelHooks = { ...hooks, keeperGone: () => this.keeperGone() };
     const channel = first ? sessionChannelStreams(session, channelHooks, !!first.park) : undefined;
     if (first && channel) this.first = { ...first, channel, resumed: !!answer.shell?.resumed };
-    const decoder = new FrameDecoder((type, payload) => {
+    const onData = frameReader(session, (type, payload) => {
       if (type === FRAME.LOST) hooks.markLost(payload.toString('utf8'));
       else channel?.frame(type, payload);
     });
-    const onData = (c: Buffer): void => {
-      try {
-        decoder.push(c);
-      } catch {
-        session.destroy();
-      }
-    };
     session.on('data', onData);
     session.on('error', () => undefined);
     session.once('close', () => {

@@ -16,8 +16,11 @@ import { join } from 'node:path';
 import { serveRun, type ServedRun } from '../../../src/cli/warm/serve.js';
 import { encodeFrame, FRAME, FrameDecoder, LineReader, PROTOCOL_VERSION, type RunAnswer, type RunRequest } from '../../../src/connection/keeper/protocol.js';
 import { cleanup, localInventory, projectsForThisFile, tempProject } from '../../helpers/playbook-fixture.js';
+import { within } from '../../helpers/waiting.js';
 
 const project = projectsForThisFile();
+/** How long a served playbook may take before the test fails rather than hangs. */
+const RUN_MS = 8000;
 
 /** The request's umask: not this process's, so that the run's own can be told apart. */
 const RUN_UMASK = 0o027;
@@ -158,17 +161,10 @@ async function runToEnd(req: RunRequest): Promise<{ client: Client; served: Serv
   const { client, served } = await start(req);
   // serveRun entered the run synchronously up to main()'s first await: this is the run's state.
   const during = processState();
-  const done = await within(served, 'serveRun to resolve');
+  const done = await within(served, 'serveRun to resolve', RUN_MS);
   const afterRun = processState();
-  await within(client.closed, 'the socket to close');
+  await within(client.closed, 'the socket to close', RUN_MS);
   return { client, served: done, during, before, afterRun };
-}
-
-/** `p`, or a failure naming `what` after `ms` (a broken serveRun must fail the test, not hang it). */
-function within<T>(p: Promise<T>, what: string, ms = 8000): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([p, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms); })])
-    .finally(() => clearTimeout(timer));
 }
 
 function recap(out: string): string {
@@ -267,8 +263,8 @@ describe('serveRun', () => {
     const { client, served } = await start(request(dir, ['site.yml', '-i', 'hosts.ini']));
     await client.waitStdout(/TASK \[long\]/);
     client.sock.write(encodeFrame(FRAME.INTERRUPT));
-    const done = await within(served, 'serveRun to resolve');
-    await within(client.closed, 'the socket to close');
+    const done = await within(served, 'serveRun to resolve', RUN_MS);
+    await within(client.closed, 'the socket to close', RUN_MS);
     // The running command is waited for (as without the warm engine: local shells are their own
     // process group, a terminal's Ctrl-C does not reach them), nothing after it runs.
     assert.ok(Date.now() - t0 < 4500, `took ${Date.now() - t0} ms`);
@@ -292,12 +288,12 @@ describe('serveRun', () => {
     client.sock.write(encodeFrame(FRAME.INTERRUPT));
     await new Promise((r) => setTimeout(r, 50));
     client.sock.write(encodeFrame(FRAME.INTERRUPT));
-    await within(client.closed, 'the socket to close');
+    await within(client.closed, 'the socket to close', RUN_MS);
     assert.ok(Date.now() - t0 < 1000, `EXIT came after ${Date.now() - t0} ms`);
     assert.equal(client.exit, 99);
     assert.match(client.stderr, /\[ERROR\]: User interrupted execution/);
     assert.equal(client.types.at(-1), FRAME.EXIT);
-    assert.deepEqual(await within(served, 'serveRun to resolve'), { reusable: true });
+    assert.deepEqual(await within(served, 'serveRun to resolve', RUN_MS), { reusable: true });
     assert.deepEqual(processState(), before);
   });
 
@@ -364,8 +360,8 @@ describe('serveRun', () => {
 `,
     });
     const { client, served } = await start(request(dir, ['site.yml', '-i', 'hosts.ini']), encodeFrame(FRAME.INTERRUPT));
-    await within(served, 'serveRun to resolve');
-    await within(client.closed, 'the socket to close');
+    await within(served, 'serveRun to resolve', RUN_MS);
+    await within(client.closed, 'the socket to close', RUN_MS);
     assert.equal(client.exit, 99, client.stdout + client.stderr);
     assert.doesNotMatch(client.stdout, /NEVER REACHED|TASK \[after\]/);
   });

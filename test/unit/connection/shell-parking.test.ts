@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ShellPool, shellParkKey } from '../../../src/connection/shell-pool.js';
 import { spawnLocalShell, LocalConnection } from '../../../src/connection/local.js';
 import type { OpenShell, ShellStreams } from '../../../src/connection/persistent-shell.js';
+import { alive } from '../../helpers/waiting.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'k8sp-park-'));
 const pids: number[] = [];
@@ -23,15 +24,6 @@ after(() => {
   }
   rmSync(dir, { recursive: true, force: true });
 });
-
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
-}
 
 /**
  * A stand-in keeper: shells parked by one pool are handed, running, to the next pool's open

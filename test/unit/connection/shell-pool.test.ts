@@ -11,6 +11,7 @@ import type { OpenShell, ShellStreams } from '../../../src/connection/persistent
 import { CommandTimeoutError, ConnectionError } from '../../../src/errors.js';
 import { createConnection, connectionTypes, registerConnection, LocalConnection } from '../../../src/connection/index.js';
 import { OptionsError } from '../../../src/errors.js';
+import { alive } from '../../helpers/waiting.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'k8sp-pool-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,15 +34,6 @@ const channelLike: OpenShell = async (launch) => {
   };
   return s;
 };
-
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
-}
 
 test('after a timeout the new shell kills the old shell\'s leftover processes', async () => {
   const pool = new ShellPool({ host: 'h', openShell: channelLike });

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineHost, type Engine } from '../../../../src/connection/keeper/engine-host.js';
 import { LineReader, PROTOCOL_VERSION, type RunAnswer, type RunRequest } from '../../../../src/connection/keeper/protocol.js';
+import { until, within } from '../../../helpers/waiting.js';
 
 const BUNDLE = '/opt/k8splay/dist/src/cli/k8splay.cjs';
 
@@ -27,13 +28,6 @@ function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: 
   let reject!: (e: unknown) => void;
   const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
   return { promise, resolve, reject };
-}
-
-/** `p`, or a failure naming `what` after `ms` (a broken host must fail the test, not hang it). */
-function within<T>(p: Promise<T>, what: string, ms = 3000): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([p, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms); })])
-    .finally(() => clearTimeout(timer));
 }
 
 function tick(ms = 10): Promise<void> {
@@ -139,14 +133,6 @@ async function ask(host: EngineHost, req: RunRequest, rest = Buffer.alloc(0)): P
 function declined(a: RunAnswer): string {
   assert.equal(a.ok, false, `expected a decline, got ${JSON.stringify(a)}`);
   return (a as { declined: string }).declined;
-}
-
-async function until(what: string, cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await tick(5);
-  }
 }
 
 describe('EngineHost', () => {

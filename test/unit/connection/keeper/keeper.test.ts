@@ -16,18 +16,7 @@ import { SshConnection } from '../../../../src/connection/ssh/index.js';
 import type { SshConnectionOptions } from '../../../../src/connection/ssh/options.js';
 import { loopbackSsh, type LoopbackSsh } from './loopback-ssh.js';
 import { rejectsWithConnectionError as rejects } from '../../../helpers/connection-error.js';
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+import { sleep, until } from '../../../helpers/waiting.js';
 
 describe('connection keeper (in-process) on a loopback ssh server', () => {
   let srv: LoopbackSsh;

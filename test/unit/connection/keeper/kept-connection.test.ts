@@ -9,6 +9,7 @@ import { KeptConnection } from '../../../../src/connection/keeper/kept-connectio
 import { openClient, type OpenedClient } from '../../../../src/connection/ssh/open-client.js';
 import { pidAlive } from '../../../../src/util/process.js';
 import { loopbackSsh, type LoopbackSsh } from './loopback-ssh.js';
+import { until } from '../../../helpers/waiting.js';
 
 // Relays stdin/stdout to 127.0.0.1:PORT; logs its pid, its stdin's end and a SIGTERM, in order.
 // Its stdin ending does not end it (only the server's side closing, or a signal, does): so
@@ -42,14 +43,6 @@ after(async () => {
   await srv.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function until(what: string, cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** A connection through the logging proxy, kept; `log` is the proxy's log file. */
 async function viaProxy(name: string): Promise<{ kept: KeptConnection; opened: OpenedClient; log: string; gone: () => number }> {

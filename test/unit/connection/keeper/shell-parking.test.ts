@@ -18,27 +18,7 @@ import type { SshConnectionOptions } from '../../../../src/connection/ssh/option
 import type { ShellStreams } from '../../../../src/connection/persistent-shell.js';
 import type { SshTransport } from '../../../../src/connection/ssh/transport.js';
 import { loopbackSsh, type LoopbackSsh } from './loopback-ssh.js';
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-async function until(what: string, cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
-}
+import { alive, sleep, until } from '../../../helpers/waiting.js';
 
 /** Text from a stream until it contains `needle`. */
 function readUntil(s: NodeJS.ReadableStream, needle: string, ms = 3000): Promise<string> {
