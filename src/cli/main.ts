@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { InputError, InterruptedError, isK8splayError, OptionsError } from '../errors.js';
+import { envBool } from '../util/env-bool.js';
 import { RunEventBus } from '../events/bus.js';
 import type { RunOptions, RunResult } from '../executor/types.js';
 import { ConsoleReporter } from '../reporters/console.js';
@@ -92,12 +93,6 @@ export function packageVersion(): string {
     dir = dirname(dir);
   }
   return 'unknown';
-}
-
-/** Ansible's boolean environment values; undefined when unset. */
-function envBool(v: string | undefined): boolean | undefined {
-  if (v === undefined || v === '') return undefined;
-  return !['0', 'no', 'n', 'false', 'off'].includes(v.trim().toLowerCase());
 }
 
 /** Print an error as ansible-playbook does and return its exit code. */

@@ -2,7 +2,8 @@
  * A file's parse, kept while the file's device, inode, size, modification and change times
  * stay those of the last read: the keeper re-reads known_hosts and ssh_config at every session.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { fileStamp } from './file-stamp.js';
 
 /**
  * A file changed less than this before it was read may change again within its timestamp's
@@ -22,17 +23,12 @@ export class ParsedFileCache<T> {
    * @throws the read error when it exists but cannot be read
    */
   get(file: string): T | undefined {
-    let st;
-    try {
-      st = statSync(file, { bigint: true, throwIfNoEntry: false });
-    } catch {
-      st = undefined;
-    }
+    const st = fileStamp(file);
     if (!st) {
       this.entries.delete(file);
       return undefined;
     }
-    const stamp = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+    const { stamp, changedMs } = st;
     const cached = this.entries.get(file);
     if (cached?.stamp === stamp) return cached.value;
     const readAt = BigInt(Date.now());
@@ -44,7 +40,6 @@ export class ParsedFileCache<T> {
       throw e;
     }
     const value = this.parse(text, file);
-    const changedMs = (st.ctimeNs > st.mtimeNs ? st.ctimeNs : st.mtimeNs) / 1_000_000n;
     if (readAt - changedMs >= RACY_MS) this.entries.set(file, { stamp, value });
     else this.entries.delete(file);
     return value;

@@ -15,7 +15,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectsForThisFile, localInventory } from '../helpers/playbook-fixture.js';
 import { BIN, ROOT, staleBuild } from '../helpers/built-cli.js';
-import { cliRunner, type CliResult } from '../helpers/cli-runner.js';
+import { cliRunner, commandRunner, type CliResult } from '../helpers/cli-runner.js';
 
 const project = projectsForThisFile();
 const stale = staleBuild();
@@ -27,6 +27,8 @@ for (const k of ['K8SPLAY_NO_WARM_ENGINE', 'K8SPLAY_CONTROL_PERSIST', 'K8SPLAY_T
 }
 
 const cli = cliRunner([BIN]);
+/** The executable itself, through its shell lines, as users run it (not `node bin.js`). */
+const exe = commandRunner(BIN);
 
 /** PIDs of processes whose command line names `dir` (the keeper of that control directory). */
 function processesOf(dir: string): number[] {
@@ -252,7 +254,8 @@ test('keeper status shows the warm engine and the runs it served', { skip: stale
   const dir = project({ 'hosts.ini': localInventory(['h1']), 'site.yml': SITE });
   await withKeeperDir((env) => {
     for (let i = 0; i < 2; i++) {
-      const r = cli(dir, ['site.yml', '-i', 'hosts.ini'], env);
+      // K8SPLAY_NO_WARM_ENGINE=0 means on, to the client and to the keeper the first run starts.
+      const r = cli(dir, ['site.yml', '-i', 'hosts.ini'], { ...env, K8SPLAY_NO_WARM_ENGINE: '0' });
       assert.ok(served(r), r.err);
     }
     const status = cli(ROOT, ['keeper', 'status'], env);
@@ -277,13 +280,8 @@ test('NODE_EXTRA_CA_CERTS: Node starts without it (executable and keeper), what 
   });
   await withKeeperDir((env, cpd) => {
     // As users run it: the executable itself, through its shell line (not \`node bin.js\`).
-    const run = (extra: Record<string, string> = {}): CliResult => {
-      const r = spawnSync(BIN, ['site.yml', '-i', 'hosts.ini', '-v'], {
-        cwd: dir, encoding: 'utf8', timeout: 60_000,
-        env: { ...process.env, NO_COLOR: '1', ...env, NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt', ...extra },
-      });
-      return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-    };
+    const run = (extra: Record<string, string> = {}): CliResult =>
+      exe(dir, ['site.yml', '-i', 'hosts.ini', '-v'], { ...env, NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt', ...extra });
     for (const r of [run(), run(), run({ K8SPLAY_NO_WARM_ENGINE: '1' })]) {
       assert.equal(r.code, 0, r.out + r.err);
       assert.match(r.out, /"stdout": "ca=\/etc\/ssl\/certs\/ca-certificates.crt stash=unset"/);

@@ -19,8 +19,13 @@ export type CliRunner = (dir: string, args: string[], env?: Record<string, strin
  * NO_COLOR=1 and a 60 s timeout.
  */
 export function cliRunner(prefix: string[]): CliRunner {
+  return commandRunner(process.execPath, prefix);
+}
+
+/** The same for `command ...prefix ...args`: the built executable run as users run it. */
+export function commandRunner(command: string, prefix: string[] = []): CliRunner {
   return (dir, args, env = {}) => {
-    const r = spawnSync(process.execPath, [...prefix, ...args], {
+    const r = spawnSync(command, [...prefix, ...args], {
       cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', ...env },
     });
     return { code: r.status ?? -1, out: r.stdout, err: r.stderr };

@@ -13,6 +13,7 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { keeperRequest } from '../../connection/keeper/client.js';
 import { exitOnBrokenPipe } from '../broken-pipe.js';
+import { envBool } from '../../util/env-bool.js';
 import { controlDir, socketName } from '../../connection/keeper/control-settings.js';
 import { encodeFrame, FRAME, frameReader, PROTOCOL_VERSION, type RunAnswer, type RunRequest } from '../../connection/keeper/protocol.js';
 
@@ -27,17 +28,12 @@ const OWN_FILES = /(^|[=@]|^-[a-zA-Z]+)(\/dev\/(stdin|fd\/|tty)|\/proc\/self\/)/
 /** A long option's value '-' (a password file): this process's stdin. */
 const OWN_VALUE = /^--[a-z-]+=-$/;
 
-/** An environment switch: set and not 0/false/no/off (as K8SPLAY_NO_WARM_ENGINE=0 reads). */
-function isOn(value: string | undefined): boolean {
-  return value !== undefined && !/^\s*(|0|false|no|off)\s*$/i.test(value);
-}
-
 /**
  * Why `argv` in this environment must run in this process (undefined: the warm engine may).
  * False positives only cost speed.
  */
 export function mustRunHere(argv: readonly string[], env: NodeJS.ProcessEnv, execArgv: readonly string[]): string | undefined {
-  if (isOn(env['K8SPLAY_NO_WARM_ENGINE'])) return 'K8SPLAY_NO_WARM_ENGINE is set';
+  if (envBool(env['K8SPLAY_NO_WARM_ENGINE'])) return 'K8SPLAY_NO_WARM_ENGINE is set';
   if (env['K8SPLAY_CONTROL_PERSIST']?.trim() === '0') return 'the keeper is off (K8SPLAY_CONTROL_PERSIST=0)';
   if (execArgv.length || env['NODE_OPTIONS']) return 'Node options were given';
   if (env['K8SPLAY_TRACE']) return 'K8SPLAY_TRACE times this process';

@@ -47,9 +47,10 @@ const { Keeper } = await import('./keeper.js');
 const { socketName } = await import('./control-settings.js');
 const { engineEntry } = await import('./locate.js');
 const { EngineHost } = await import('./engine-host.js');
+const { envBool } = await import('../../util/env-bool.js');
 // The warm engine (engine-host.ts): loaded once the run that started us is over, when that run
 // was the k8splay command's (spawn.ts says so); else on the first run asked.
-const entry = process.env['K8SPLAY_NO_WARM_ENGINE'] ? undefined : engineEntry();
+const entry = envBool(process.env['K8SPLAY_NO_WARM_ENGINE']) ? undefined : engineEntry();
 const engine = entry && new EngineHost({ ...entry, log });
 const preload = process.env['K8SPLAY_KEEPER_PRELOAD_ENGINE'] === '1';
 delete process.env['K8SPLAY_KEEPER_PRELOAD_ENGINE'];

@@ -11,8 +11,8 @@
  * again; the heap grew large; the engine could not load; the bundle's file changed since it
  * was loaded: a rebuild or an upgrade, whose code the client would run).
  */
-import { statSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { fileStamp } from '../../util/file-stamp.js';
 import type { RunHost } from './keeper.js';
 import type { EngineState, RunAnswer, RunRequest } from './protocol.js';
 
@@ -34,18 +34,6 @@ export interface EngineHostOptions {
   load: () => Promise<Engine>;
   /** Where the keeper logs (it has no terminal). */
   log?: (text: string) => void;
-  /** The bundle file's identity (default: device, inode, size, mtime); undefined: unreadable. */
-  stamp?: (bundle: string) => string | undefined;
-}
-
-/** A file's identity: a rebuild or an upgrade changes it (a new inode, size or mtime). */
-export function fileStamp(file: string): string | undefined {
-  try {
-    const st = statSync(file);
-    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`;
-  } catch {
-    return undefined;
-  }
 }
 
 export class EngineHost implements RunHost {
@@ -117,8 +105,9 @@ export class EngineHost implements RunHost {
     this.opts.log?.(`warm engine retired: ${why}`);
   }
 
+  /** The bundle file's identity (undefined: unreadable): a rebuild or an upgrade changes it. */
   private stamp(): string | undefined {
-    return (this.opts.stamp ?? fileStamp)(this.opts.bundle);
+    return fileStamp(this.opts.bundle)?.stamp;
   }
 
   private loaded(): Promise<Engine> {

@@ -9,14 +9,14 @@
 // process and then stays true.
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { serveRun, type ServedRun } from '../../../src/cli/warm/serve.js';
 import { encodeFrame, FRAME, FrameDecoder, LineReader, PROTOCOL_VERSION, type RunAnswer, type RunRequest } from '../../../src/connection/keeper/protocol.js';
 import { cleanup, localInventory, projectsForThisFile, tempProject } from '../../helpers/playbook-fixture.js';
 import { within } from '../../helpers/waiting.js';
+import { socketPairs } from '../../helpers/socket-pairs.js';
 
 const project = projectsForThisFile();
 /** How long a served playbook may take before the test fails rather than hangs. */
@@ -25,27 +25,13 @@ const RUN_MS = 8000;
 /** The request's umask: not this process's, so that the run's own can be told apart. */
 const RUN_UMASK = 0o027;
 
-let server: Server;
-let sockDir: string;
-let socketPath: string;
-const accepted: Socket[] = [];
-const waiting: Array<(s: Socket) => void> = [];
-const open: Socket[] = [];
+const pair = socketPairs();
 
 /** A directory with a playbook and inventory of its own: the test process's cwd during the tests. */
 let decoy: string;
 let startCwd: string;
 
-before(async () => {
-  sockDir = mkdtempSync(join(tmpdir(), 'k8sp-ws-'));
-  socketPath = join(sockDir, 's');
-  server = createServer((s) => {
-    s.on('error', () => undefined);
-    const w = waiting.shift();
-    if (w) w(s);
-    else accepted.push(s);
-  });
-  await new Promise<void>((r) => server.listen(socketPath, r));
+before(() => {
   // Had the run resolved relative paths against the process's cwd, it would run this one.
   decoy = tempProject({
     'hosts.ini': localInventory(['decoy']),
@@ -53,10 +39,7 @@ before(async () => {
   });
 });
 
-after(async () => {
-  for (const s of open) s.destroy();
-  await new Promise<void>((r) => server.close(() => r()));
-  rmSync(sockDir, { recursive: true, force: true });
+after(() => {
   cleanup(decoy);
 });
 
@@ -107,16 +90,7 @@ function processState(): ProcessState {
 
 /** Start serving `req` on a fresh socket pair, as the keeper would once it read the request line. */
 async function start(req: RunRequest, rest: Buffer = Buffer.alloc(0)): Promise<{ client: Client; served: Promise<ServedRun> }> {
-  const keeperSide = new Promise<Socket>((r) => {
-    const s = accepted.shift();
-    if (s) r(s);
-    else waiting.push(r);
-  });
-  const sock = connect(socketPath);
-  sock.on('error', () => undefined);
-  await new Promise<void>((r) => sock.once('connect', () => r()));
-  const keeper = await keeperSide;
-  open.push(sock, keeper);
+  const { keeper, client: sock } = await pair();
   keeper.pause(); // as the keeper leaves it after reading the request line
 
   const watchers: Array<() => void> = [];

@@ -3,15 +3,16 @@
 // another Node, retired after a run that was not reusable or failed, an engine that cannot
 // load), that it loads the engine once, that preload() loads it before the first run, and
 // what state() shows for `keeper status`.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineHost, type Engine } from '../../../../src/connection/keeper/engine-host.js';
 import { LineReader, PROTOCOL_VERSION, type RunAnswer, type RunRequest } from '../../../../src/connection/keeper/protocol.js';
 import { until, within } from '../../../helpers/waiting.js';
+import { socketPairs } from '../../../helpers/socket-pairs.js';
 
 const BUNDLE = '/opt/k8splay/dist/src/cli/k8splay.cjs';
 
@@ -65,45 +66,8 @@ class FakeEngine {
   };
 }
 
-let server: Server;
-let dir: string;
-let socketPath: string;
-const accepted: Socket[] = [];
-const waiting: Array<(s: Socket) => void> = [];
-const open: Socket[] = [];
-
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'k8sp-eh-'));
-  socketPath = join(dir, 's');
-  server = createServer((s) => {
-    s.on('error', () => undefined);
-    const w = waiting.shift();
-    if (w) w(s);
-    else accepted.push(s);
-  });
-  await new Promise<void>((r) => server.listen(socketPath, r));
-});
-
-after(async () => {
-  for (const s of open) s.destroy();
-  await new Promise<void>((r) => server.close(() => r()));
-  rmSync(dir, { recursive: true, force: true });
-});
-
 /** A connected pair: the keeper's end (`keeper`) and the executable's end (`client`). */
-async function pair(): Promise<{ keeper: Socket; client: Socket }> {
-  const keeperSide = new Promise<Socket>((r) => {
-    const s = accepted.shift();
-    if (s) r(s);
-    else waiting.push(r);
-  });
-  const client = connect(socketPath);
-  client.on('error', () => undefined);
-  await new Promise<void>((r) => client.once('connect', () => r()));
-  const keeper = await keeperSide;
-  open.push(client, keeper);
-  return { keeper, client };
-}
+const pair = socketPairs();
 
 /** What the client got: the answer line, and whether the keeper ended the socket after it. */
 function answerOf(client: Socket): Promise<{ answer: RunAnswer; ended: Promise<void> }> {
