@@ -15,7 +15,8 @@ import { systemdHierarchies } from '../../src/sandbox/cgroups.js';
 import { mountsUnder } from '../../src/sandbox/mounts.js';
 import { sandboxDir } from '../../src/sandbox/paths.js';
 import { containerInit, processArgs } from '../../src/sandbox/processes.js';
-import { listSandboxNames } from '../../src/sandbox/state.js';
+import { globalLockPath, listSandboxNames } from '../../src/sandbox/state.js';
+import { acquireLock } from '../../src/sandbox/lock.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import { sandboxSkipReason } from '../helpers/sandbox-host.js';
 
@@ -199,11 +200,24 @@ describe('sandbox hosts', { skip: skip ?? false }, () => {
     assert.deepEqual(strays, []);
     const links = spawnSync('ip', ['-o', 'link'], { encoding: 'utf8' }).stdout;
     for (const h of sb.hosts) assert.ok(!links.includes(veth(h)), `veth of ${h.machine} left`);
-    // Another test file's sandbox may still be using the bridge.
-    if (listSandboxNames().length === 0) assert.equal(await linkExists(bridgeName()), false);
+    await assertBridgeGoneWhenUnused();
     assert.equal(await sandboxDown(NAME, { progress: () => {} }), false);
   });
 });
+
+/**
+ * No sandbox left: then no bridge either. Seen under the sandboxes' lock: another test file's
+ * sandboxUp makes the bridge before its sandbox's directory (a check between the two saw a
+ * bridge and no sandbox, a CI failure), and its down removes them in the other order.
+ */
+async function assertBridgeGoneWhenUnused(): Promise<void> {
+  const release = await acquireLock(globalLockPath());
+  try {
+    if (listSandboxNames().length === 0) assert.equal(await linkExists(bridgeName()), false);
+  } finally {
+    release();
+  }
+}
 
 describe('sandbox boot failure', { skip: skip ?? false }, () => {
   test('hosts that do not come up in time: a located error with the console, and nothing left behind', async () => {
@@ -219,6 +233,6 @@ describe('sandbox boot failure', { skip: skip ?? false }, () => {
     const strays = readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((e) => processArgs(Number(e))?.some((a) => a.includes(dir)));
     assert.deepEqual(strays, []);
     for (const h of systemdHierarchies()) assert.equal(existsSync(join(h, 'k8splay', name)), false);
-    if (listSandboxNames().length === 0) assert.equal(await linkExists(bridgeName()), false);
+    await assertBridgeGoneWhenUnused();
   });
 });
